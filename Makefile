@@ -1,0 +1,43 @@
+# clvlib: the two commands are `make site` and `make test` (see README.md).
+# Each target bootstraps .venv from pyproject.toml when it is missing or stale.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: site test lab lint validate bench clean help
+
+help:
+	@echo "make site   execute every notebook and render HTML under _build/"
+	@echo "make test   run the whole test suite (lint, unit, data, notebooks)"
+	@echo "make lab    open JupyterLab on notebooks/"
+	@echo "make bench  run the benchmarks in benchmarks/"
+
+# Rebuilt whenever pyproject.toml changes (or the venv lost its python).
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "clvlib needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
+	@if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys' 2>/dev/null; then \
+		rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/clvlib build --out _build
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+validate: $(STAMP)
+	$(BIN)/clvlib validate
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_foundation.py
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache

@@ -1,0 +1,62 @@
+"""clvlib: a cited research and teaching kit on the Cambodia-Laos-Vietnam Development Triangle.
+
+The public API::
+
+    clvlib.datasets()                 # the tables, one row each
+    clvlib.load("provinces")          # a typed, checked DataFrame (a fresh copy each call)
+    clvlib.describe("provinces")      # schema, description and sources
+    clvlib.cite("provinces")          # bibliography (style="apa" or "bibtex")
+    clvlib.validate()                 # check every table; report.ok
+    clvlib.province_code("Attapu")    # any spelling -> ISO 3166-2 code
+
+Heavy libraries (frictionless, geopandas, matplotlib) load only when a function
+that needs them is called.
+"""
+
+from clvlib.catalog import Catalog, Report
+from clvlib.data import (
+    cite,
+    datasets,
+    describe,
+    load,
+    load_province_figures,
+    load_province_names,
+    load_provinces,
+    load_sources,
+    province_code,
+    sources_used,
+    validate,
+)
+from clvlib.errors import (
+    AmbiguousProvinceError,
+    ClvlibError,
+    DataError,
+    Problem,
+    UnknownProvinceError,
+    UnknownTableError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AmbiguousProvinceError",
+    "Catalog",
+    "ClvlibError",
+    "DataError",
+    "Problem",
+    "Report",
+    "UnknownProvinceError",
+    "UnknownTableError",
+    "__version__",
+    "cite",
+    "datasets",
+    "describe",
+    "load",
+    "load_province_figures",
+    "load_province_names",
+    "load_provinces",
+    "load_sources",
+    "province_code",
+    "sources_used",
+    "validate",
+]

@@ -1,0 +1,339 @@
+"""Loading, describing and citing the tables: the public data API.
+
+Every function takes an optional ``data_dir`` (default: the repository's
+``data/`` folder, or ``$CLVLIB_DATA_DIR``) so that researchers can point the
+kit at their own extended copy of the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from clvlib import citation, names
+from clvlib.catalog import Catalog, Report, split_list
+from clvlib.errors import DataError
+
+PathLike = str | Path | None
+_LOADED: set[tuple[str, str]] = set()
+
+
+def _catalog(data_dir: PathLike) -> Catalog:
+    return Catalog() if data_dir is None else Catalog(Path(data_dir))
+
+
+def load(name: str, *, data_dir: PathLike = None) -> pd.DataFrame:
+    """Load table ``name`` with the dtypes its descriptor declares.
+
+    Dates of type ``date`` are parsed to ``datetime64``; integers are nullable
+    ``Int64``; numbers ``Float64``; code columns marked ``category`` are
+    categoricals and other text is ``string``. Partial dates (``1999``,
+    ``2002-01``) stay text at the precision the source gives. The table is
+    checked first: if anything is wrong, :class:`clvlib.DataError` is raised
+    naming file, row, column and value, and nothing is returned.
+
+    Results are cached; each call returns an independent copy.
+
+    Parameters
+    ----------
+    name : str
+        A table name, as listed by :func:`datasets`.
+    data_dir : path-like, optional
+        Another data folder.
+
+    Returns
+    -------
+    pandas.DataFrame
+        With ``.attrs["clvlib_table"]`` set to ``name`` (used by :func:`cite`).
+
+    Examples
+    --------
+    >>> provinces = load("provinces")
+    >>> provinces.loc[provinces["province_code"] == "KH-16", "name_en"].item()
+    'Ratanakiri'
+    """
+    cat = _catalog(data_dir)
+    frame = cat.read(name)
+    _LOADED.add((str(cat.data_dir), name))
+    return frame
+
+
+def load_sources(*, data_dir: PathLike = None) -> pd.DataFrame:
+    """The bibliography: one row per source (``source_id``, kind, title, …, url, accessed).
+
+    Examples
+    --------
+    >>> load_sources()["source_id"].is_unique
+    True
+    """
+    return load("sources", data_dir=data_dir)
+
+
+def load_provinces(*, data_dir: PathLike = None) -> pd.DataFrame:
+    """The triangle's provinces, keyed by ISO 3166-2 code, with the preferred figures.
+
+    ``area_km2`` and ``population`` are the figures the kit prefers (see the
+    table's description, :func:`describe`); every other figure reported by a
+    source is in :func:`load_province_figures`.
+
+    Examples
+    --------
+    >>> load_provinces().groupby("country", observed=True).size().to_dict()
+    {'KHM': 4, 'LAO': 4, 'VNM': 5}
+    """
+    return load("provinces", data_dir=data_dir)
+
+
+def load_province_figures(*, data_dir: PathLike = None) -> pd.DataFrame:
+    """Every area and population figure the sources give, preferred or not.
+
+    Examples
+    --------
+    >>> figs = load_province_figures()
+    >>> set(figs["measure"]) <= {"area_km2", "population"}
+    True
+    """
+    return load("province_figures", data_dir=data_dir)
+
+
+def load_province_names(*, data_dir: PathLike = None) -> pd.DataFrame:
+    """Every spelling of a province name a user may meet, mapped to its ISO code.
+
+    Examples
+    --------
+    >>> pn = load_province_names()
+    >>> "Attapu" in set(pn.loc[pn["province_code"] == "LA-AT", "name"])
+    True
+    """
+    return load("province_names", data_dir=data_dir)
+
+
+def province_code(name: str, *, data_dir: PathLike = None) -> str:
+    """The ISO 3166-2 code of a province from any known spelling.
+
+    Matching ignores case, accents, spacing and punctuation. An unknown name
+    raises :class:`clvlib.UnknownProvinceError` listing close matches.
+
+    Examples
+    --------
+    >>> province_code("Rotanak Kiri")
+    'KH-16'
+    >>> province_code("dak lak")
+    'VN-33'
+    """
+    return names.resolve(name, load_province_names(data_dir=data_dir))
+
+
+def _source_columns(cat: Catalog, table: str) -> list[str]:
+    """The columns of ``table`` whose values are ids in ``sources``."""
+    return [
+        f["name"] for f in cat.table(table).fields
+        if f.get("clv", {}).get("references", {}).get("resource") == "sources"
+    ]
+
+
+def _cited_ids(frame: pd.DataFrame, columns: list[str]) -> set[str]:
+    ids: set[str] = set()
+    for col in columns:
+        if col in frame.columns:
+            for cell in frame[col]:
+                ids.update(split_list(cell))
+    return ids
+
+
+def cite(table_or_frame: str | pd.DataFrame, style: str = "apa", *,
+         data_dir: PathLike = None) -> citation.Bibliography:
+    """The bibliography for a table, or for exactly the rows of a frame from :func:`load`.
+
+    Parameters
+    ----------
+    table_or_frame : str or pandas.DataFrame
+        A table name, or a (possibly filtered) DataFrame returned by
+        :func:`load`: only the sources its rows cite are listed.
+    style : {"apa", "bibtex"}
+        Output style.
+
+    Returns
+    -------
+    Bibliography
+        A ``str`` (print it) that renders as a list in Jupyter; ``.ids`` holds
+        the source ids.
+
+    Examples
+    --------
+    >>> p = load("provinces")
+    >>> laos = p[p["country"] == "LAO"]
+    >>> set(cite(laos).ids) <= set(cite("provinces").ids)
+    True
+    """
+    cat = _catalog(data_dir)
+    if isinstance(table_or_frame, str):
+        table = table_or_frame
+        frame = cat.read(table)
+    elif isinstance(table_or_frame, pd.DataFrame):
+        frame = table_or_frame
+        table = frame.attrs.get("clvlib_table")
+        if table is None:
+            raise ValueError(
+                "cite() needs a table name or a DataFrame returned by clvlib.load "
+                "(its .attrs['clvlib_table'] is missing; was it rebuilt from scratch?)"
+            )
+    else:
+        raise TypeError(f"cite() takes a table name or a DataFrame, not {type(table_or_frame)!r}")
+    columns = _source_columns(cat, table)
+    if table == "sources":
+        ids = set(frame["source_id"].astype(str))
+    else:
+        ids = _cited_ids(frame, columns)
+    return citation.bibliography(cat.read("sources"), ids, style)
+
+
+def sources_used(style: str = "apa", *, data_dir: PathLike = None) -> citation.Bibliography:
+    """The bibliography of every table loaded so far in this process (for notebook footers).
+
+    Examples
+    --------
+    >>> _ = load("provinces")
+    >>> len(sources_used().ids) > 0
+    True
+    """
+    cat = _catalog(data_dir)
+    ids: set[str] = set()
+    for folder, table in sorted(_LOADED):
+        if folder != str(cat.data_dir) or table == "sources":
+            continue
+        ids |= _cited_ids(cat.read(table), _source_columns(cat, table))
+    return citation.bibliography(cat.read("sources"), ids, style)
+
+
+def datasets(*, data_dir: PathLike = None) -> pd.DataFrame:
+    """One row per table: name, title, rows, fields, licence, number of distinct sources cited.
+
+    Examples
+    --------
+    >>> d = datasets()
+    >>> list(d.columns)
+    ['name', 'title', 'rows', 'fields', 'licence', 'sources']
+    """
+    cat = _catalog(data_dir)
+    default_licence = _licence_name(cat.descriptor.get("licenses", []))
+    rows = []
+    for name in cat.names:
+        table = cat.table(name)
+        frame = cat.read(name)
+        cited = (len(frame) if name == "sources"
+                 else len(_cited_ids(frame, _source_columns(cat, name))))
+        rows.append({
+            "name": name,
+            "title": table.title,
+            "rows": len(frame),
+            "fields": len(table.fields),
+            "licence": _licence_name(table.resource.get("licenses", [])) or default_licence,
+            "sources": cited,
+        })
+    out = pd.DataFrame(rows)
+    return out.astype({"rows": "Int64", "fields": "Int64", "sources": "Int64"})
+
+
+def _licence_name(licences: list[dict]) -> str:
+    return "; ".join(lic.get("name") or lic.get("title", "") for lic in licences)
+
+
+@dataclass
+class TableInfo:
+    """What :func:`describe` returns: a table's description, schema and sources.
+
+    It prints as text and renders as Markdown in a notebook.
+    """
+
+    name: str
+    title: str
+    description: str
+    licence: str
+    rows: int
+    schema: pd.DataFrame
+    sources: citation.Bibliography
+
+    def __str__(self) -> str:
+        lines = [f"{self.title} ({self.name}): {self.rows} rows; licence {self.licence}",
+                 "", self.description, "", self.schema.to_string(index=False), "",
+                 "Sources:", str(self.sources)]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return "\n".join([
+            f"<h3>{escape(self.title)} (<code>{escape(self.name)}</code>)</h3>",
+            f"<p>{self.rows} rows &middot; licence: {escape(self.licence)}</p>",
+            f"<p>{escape(self.description)}</p>",
+            self.schema.to_html(index=False),
+            "<p><strong>Sources</strong></p>",
+            "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in str(self.sources).split("\n"))
+            + "</ul>",
+        ])
+
+
+def _constraint_text(fdesc: dict) -> str:
+    cons = dict(fdesc.get("constraints", {}))
+    cons.pop("required", None)
+    bits = [f"{k}={v}" for k, v in cons.items()]
+    rules = fdesc.get("clv", {})
+    if rules.get("iso"):
+        bits.append(f"ISO {'3166-1 alpha-3' if rules['iso'] == 'country' else '3166-2'}")
+    if rules.get("list"):
+        bits.append("';'-separated list")
+    if rules.get("references"):
+        bits.append(f"→ {rules['references']['resource']}.{rules['references']['field']}")
+    if rules.get("partialDate"):
+        bits.append("partial date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    return "; ".join(bits)
+
+
+def describe(name: str, *, data_dir: PathLike = None) -> TableInfo:
+    """A table's description, schema (fields, types, constraints) and sources.
+
+    Examples
+    --------
+    >>> info = describe("provinces")
+    >>> "province_code" in set(info.schema["field"])
+    True
+    """
+    cat = _catalog(data_dir)
+    table = cat.table(name)
+    frame = cat.read(name)
+    schema = pd.DataFrame([
+        {
+            "field": f["name"],
+            "type": f.get("type", "string"),
+            "required": bool(f.get("constraints", {}).get("required", False)),
+            "rules": _constraint_text(f),
+            "description": f.get("description", ""),
+        }
+        for f in table.fields
+    ])
+    licence = (_licence_name(table.resource.get("licenses", []))
+               or _licence_name(cat.descriptor.get("licenses", [])))
+    return TableInfo(name, table.title, table.description, licence, len(frame), schema,
+                     cite(name, data_dir=data_dir))
+
+
+def validate(*, data_dir: PathLike = None, use_frictionless: bool = True) -> Report:
+    """Check every table against the descriptor and the project's rules.
+
+    Returns a :class:`~clvlib.catalog.Report`: ``report.ok`` is True only when
+    everything passes; ``print(report)`` shows each problem with file, row,
+    column and value.
+
+    Examples
+    --------
+    >>> validate(use_frictionless=False).ok
+    True
+    """
+    try:
+        cat = _catalog(data_dir)
+    except DataError as exc:
+        return Report(Path(data_dir or "."), {}, exc.problems, use_frictionless)
+    return cat.validate(use_frictionless=use_frictionless)
