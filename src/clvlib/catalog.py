@@ -181,6 +181,7 @@ def _stat_key(path: Path) -> tuple[int, int]:
 
 
 _CACHE: dict[tuple[Any, ...], pd.DataFrame] = {}
+_RAW_CACHE: dict[tuple[Any, ...], tuple[pd.DataFrame | None, list[Problem]]] = {}
 
 
 @dataclass
@@ -276,6 +277,19 @@ class Catalog:
         return frame, problems
 
     def _read_raw(self, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:
+        """The file as text cells (``None`` for empty), with header problems; cached per file version.
+
+        The raw frame is shared between callers and must not be modified.
+        """
+        if table.path.is_file():
+            key = (str(table.path), tuple(table.field_names), _stat_key(table.path))
+            if key not in _RAW_CACHE:
+                _RAW_CACHE[key] = self._read_raw_uncached(table)
+            raw, problems = _RAW_CACHE[key]
+            return raw, list(problems)
+        return self._read_raw_uncached(table)
+
+    def _read_raw_uncached(self, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:
         if not table.path.is_file():
             return None, [Problem(table.file, None, None, None, "missing-file",
                                   f"the descriptor declares {table.file} but there is no such file")]

@@ -105,7 +105,7 @@ def format_bibtex(row: pd.Series) -> str:
     ...     "accessed": pd.Timestamp("2026-11-28")})
     >>> print(format_bibtex(row))
     @misc{lsb_2015,
-      title = {Census 2015},
+      title = {{Census 2015}},
       publisher = {LSB},
       year = {2015},
       url = {https://example.org},
@@ -145,7 +145,9 @@ def bibliography(sources: pd.DataFrame, ids: Iterable[str], style: str = "apa") 
     --------
     >>> src = pd.DataFrame({"source_id": ["b", "a"], "title": ["Two", "One"],
     ...     "publisher": ["P", "Q"]})
-    >>> bibliography(src, ["a", "b"]).ids
+    >>> bibliography(src, ["a", "b"]).ids  # APA: in order of the formatted text (P before Q)
+    ['b', 'a']
+    >>> bibliography(src, ["a", "b"], style="bibtex").ids
     ['a', 'b']
     """
     if style not in STYLES:

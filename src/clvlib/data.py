@@ -190,17 +190,25 @@ def cite(table_or_frame: str | pd.DataFrame, style: str = "apa", *,
     return citation.bibliography(cat.read("sources"), ids, style)
 
 
-def sources_used(style: str = "apa", *, data_dir: PathLike = None) -> citation.Bibliography:
-    """The bibliography of every table loaded so far in this process (for notebook footers).
+def sources_used(style: str = "apa", *, also: tuple[str, ...] | list[str] = (),
+                 data_dir: PathLike = None) -> citation.Bibliography:
+    """The bibliography of every table loaded so far in this process, for notebook footers.
+
+    Parameters
+    ----------
+    style : {"apa", "bibtex"}
+        Output style.
+    also : sequence of str
+        Source ids cited in the notebook's text (not through a table) to add.
 
     Examples
     --------
     >>> _ = load("provinces")
-    >>> len(sources_used().ids) > 0
+    >>> "pycountry_26_2_16" in sources_used(also=["pycountry_26_2_16"]).ids
     True
     """
     cat = _catalog(data_dir)
-    ids: set[str] = set()
+    ids: set[str] = set(also)
     for folder, table in sorted(_LOADED):
         if folder != str(cat.data_dir) or table == "sources":
             continue

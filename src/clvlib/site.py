@@ -51,7 +51,10 @@ def execute_notebook(path: Path, timeout: int = CELL_TIMEOUT) -> Any:
 
     Examples
     --------
-    >>> nb = execute_notebook(notebooks()[0])  # doctest: +SKIP
+    Run the first notebook of the series and count its code cells::
+
+        nb = execute_notebook(notebooks()[0])
+        sum(c.cell_type == "code" for c in nb.cells)
     """
     import nbformat
     from nbclient import NotebookClient
@@ -123,8 +126,9 @@ def build(out: Path = Path("_build"), notebooks: Path | None = None) -> Path:
 
     Examples
     --------
-    >>> build(Path("_build"))  # doctest: +SKIP
-    PosixPath('_build/index.html')
+    What ``make site`` runs::
+
+        build(Path("_build"))   # -> Path("_build/index.html")
     """
     from nbconvert import HTMLExporter
 

@@ -1,0 +1,49 @@
+"""Shared fixtures: a throw-away copy of the data folder that tests may break."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows of a CSV file, as the csv module reads them."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of data/ in a temporary folder."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+@pytest.fixture
+def edit(data_copy: Path) -> Callable[..., Path]:
+    """Change a CSV of the data copy: ``edit("provinces.csv", fn)`` with fn(header, rows)."""
+
+    def _edit(file: str, change: Callable[[list[str], list[dict[str, str]]], list[str] | None]) -> Path:
+        path = data_copy / file
+        header, rows = read_rows(path)
+        new_header = change(header, rows)
+        write_rows(path, new_header or header, rows)
+        return data_copy
+
+    return _edit
