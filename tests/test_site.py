@@ -40,6 +40,7 @@ def test_build_executes_every_notebook_and_renders_html(tmp_path):
         assert f'href="html/{path.stem}.html"' in html_index
         body = page.read_text(encoding="utf-8")
         assert "Traceback" not in body
+        assert "IPKernelApp" not in body  # no kernel chatter in the rendered page
     start = (tmp_path / "_build" / "html" / "00_start_here.html").read_text(encoding="utf-8")
     assert "Ratanakiri" in start           # the provinces table was rendered
     assert "accessed 2026" in start        # and the generated sources footer

@@ -249,7 +249,7 @@ def _licence_name(licences: list[dict]) -> str:
     return "; ".join(lic.get("name") or lic.get("title", "") for lic in licences)
 
 
-@dataclass
+@dataclass(repr=False)
 class TableInfo:
     """What :func:`describe` returns: a table's description, schema and sources.
 
@@ -263,6 +263,9 @@ class TableInfo:
     rows: int
     schema: pd.DataFrame
     sources: citation.Bibliography
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def __str__(self) -> str:
         lines = [f"{self.title} ({self.name}): {self.rows} rows; licence {self.licence}",

@@ -62,7 +62,9 @@ def execute_notebook(path: Path, timeout: int = CELL_TIMEOUT) -> Any:
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
+    # The kernel's own start-up warnings would otherwise land in the last cell's output.
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute()
