@@ -281,3 +281,15 @@ def test_partial_date_problems(tmp_path, date, precision, row_message):
 def test_partial_date_problem_accepts_leap_day():
     assert partial_date_problem("2024-02-29", "day") is None
     assert partial_date_problem("2023-02-29", "day") == "no such date on the calendar"
+
+
+def test_frictionless_header_problem_not_reported_twice(edit):
+    def change(header, rows):
+        for r in rows:
+            del r["notes"]
+        return [h for h in header if h != "notes"]
+
+    data = edit("provinces.csv", change)
+    report = clvlib.validate(data_dir=data, use_frictionless=True)
+    about_notes = [p for p in report.problems if p.file == "provinces.csv" and p.column == "notes"]
+    assert [p.code for p in about_notes] == ["missing-column"]

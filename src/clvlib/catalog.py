@@ -458,10 +458,26 @@ class Catalog:
 
 
 def _dedupe(extra: list[Problem], have: list[Problem]) -> list[Problem]:
-    """Problems of ``extra`` not already reported for the same file and row."""
-    seen_rows = {(p.file, p.row) for p in have}
-    return [p for p in extra if (p.file, p.row) not in seen_rows or p.row is None
-            and not any(h.file == p.file for h in have)]
+    """The problems of ``extra`` (frictionless) that ``have`` (project rules) did not already report.
+
+    A cell problem is the same when file and row match; a header problem when file and
+    column match; a problem with neither (e.g. the descriptor) is kept unless the project
+    rules already flagged that file.
+    """
+    rows = {(p.file, p.row) for p in have if p.row is not None}
+    columns = {(p.file, p.column) for p in have if p.column is not None}
+    files = {p.file for p in have}
+    kept = []
+    for p in extra:
+        if p.row is not None:
+            seen = (p.file, p.row) in rows
+        elif p.column is not None:
+            seen = (p.file, p.column) in columns
+        else:
+            seen = p.file in files
+        if not seen:
+            kept.append(p)
+    return kept
 
 
 # --------------------------------------------------------------------------- conversion
@@ -558,16 +574,14 @@ class Report:
 
     def __str__(self) -> str:
         lines = [f"clvlib validate: {self.data_dir}"]
-        by_file: dict[str, int] = {}
+        counts: dict[str, int] = {}
         for p in self.problems:
-            by_file[p.file] = by_file.get(p.file, 0) + 1
+            counts[p.file] = counts.get(p.file, 0) + 1
         for name, n in self.rows.items():
-            file = Path(name).name
-            count = sum(v for k, v in by_file.items() if Path(k).stem == name)
+            count = sum(v for k, v in counts.items() if Path(k).stem == name)
             status = "ok" if count == 0 else f"{count} problem(s)"
             shown = "unreadable" if n is None else f"{n} rows"
             lines.append(f"  {name:<20} {shown:<12} {status}")
-            del file
         checks = "project rules + frictionless" if self.frictionless else "project rules"
         if self.problems:
             lines.append(f"FAILED ({checks}): {len(self.problems)} problem(s)")
