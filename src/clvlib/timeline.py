@@ -1,0 +1,362 @@
+"""Timeline helpers: partial dates, selection, eras, "what was happening", and a slide-ready plot.
+
+Dates in the kit keep the precision their sources give: ``1999``, ``2002-01`` or
+``2024-09-20``. A partial date is treated honestly as the *span* it covers (``1999``
+is all of 1999, not 1 January), so an event overlaps a window when any part of its
+span does. Functions here are pure: they take DataFrames from :func:`clvlib.load`
+and never read files. matplotlib is imported only by :func:`plot_timeline`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from clvlib.catalog import partial_date_problem, split_list
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+CATEGORIES = ("conflict", "diplomacy", "institution", "economy", "law", "infrastructure",
+              "domestic politics", "protest")
+"""The event categories, in the order of the plot's lanes (top to bottom)."""
+
+SLIDE_SIZE = (13.33, 7.5)
+"""Figure size in inches of a 16:9 slide."""
+
+
+class PartialDateError(ValueError):
+    """A text that is not a valid partial date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``)."""
+
+
+def date_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day covered by a partial date.
+
+    Examples
+    --------
+    >>> date_bounds("1999")
+    (Timestamp('1999-01-01 00:00:00'), Timestamp('1999-12-31 00:00:00'))
+    >>> date_bounds("2024-02")[1]
+    Timestamp('2024-02-29 00:00:00')
+    >>> date_bounds("2024-09-20")[0] == date_bounds("2024-09-20")[1]
+    True
+    """
+    text = str(text).strip()
+    problem = partial_date_problem(text)
+    if problem:
+        raise PartialDateError(f"{text!r}: {problem}")
+    if len(text) == 4:
+        period = pd.Period(text, freq="Y")
+    elif len(text) == 7:
+        period = pd.Period(text, freq="M")
+    else:
+        day = pd.Timestamp(text)
+        return day, day
+    return period.start_time.normalize(), period.end_time.normalize()
+
+
+def spans(events: pd.DataFrame, start: str = "date", end: str = "end_date") -> pd.DataFrame:
+    """Add ``start`` and ``stop`` timestamps: the first and last day each event covers.
+
+    ``stop`` is the end of ``end_date`` when there is one, else the end of ``date``.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"date": ["1999", "2024-09-20"], "end_date": ["2004-11", None]})
+    >>> spans(ev)[["start", "stop"]].astype(str).values.tolist()
+    [['1999-01-01', '2004-11-30'], ['2024-09-20', '2024-09-20']]
+    """
+    out = events.copy()
+    bounds = [date_bounds(d) for d in out[start]]
+    out["start"] = pd.to_datetime([b[0] for b in bounds])
+    stops = []
+    for (_, stop), end_text in zip(bounds, out[end] if end in out else [None] * len(out),
+                                   strict=True):
+        stops.append(stop if end_text is None or pd.isna(end_text) else date_bounds(end_text)[1])
+    out["stop"] = pd.to_datetime(stops)
+    return out
+
+
+def _window(start: str | None, end: str | None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    lo = date_bounds(start)[0] if start else pd.Timestamp.min
+    hi = date_bounds(end)[1] if end else pd.Timestamp.max
+    if lo > hi:
+        raise ValueError(f"window starts ({start}) after it ends ({end})")
+    return lo, hi
+
+
+def _has(cell: Any, wanted: set[str]) -> bool:
+    return bool(set(split_list(cell)) & wanted)
+
+
+def select(events: pd.DataFrame, start: str | None = None, end: str | None = None, *,
+           category: str | Iterable[str] | None = None,
+           country: str | Iterable[str] | None = None,
+           province: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """Events that overlap a period and match category, country or province.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        The ``events`` table (or a part of it).
+    start, end : str, optional
+        Partial dates bounding the window, inclusive of their whole span:
+        ``start="1979", end="1989"`` is 1 January 1979 to 31 December 1989.
+    category, country, province : str or list of str, optional
+        Keep events in any of these categories, naming any of these ISO 3166-1
+        alpha-3 countries, or tied to any of these ISO 3166-2 provinces.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matching rows in date order, with ``start`` and ``stop`` columns.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"date": ["1999", "2004-11", "2024-09-20"],
+    ...     "category": ["institution", "institution", "diplomacy"],
+    ...     "countries": ["KHM;LAO;VNM", "KHM;LAO;VNM", "KHM"]})
+    >>> list(select(ev, "1999-10-20", "1999-10-20")["date"])  # "1999" touches that day
+    ['1999']
+    >>> list(select(ev, category="diplomacy")["date"])
+    ['2024-09-20']
+    """
+    lo, hi = _window(start, end)
+    out = spans(events)
+    keep = (out["stop"] >= lo) & (out["start"] <= hi)
+    for column, wanted in (("category", category), ("countries", country),
+                           ("provinces", province)):
+        if wanted is None:
+            continue
+        values = {wanted} if isinstance(wanted, str) else set(wanted)
+        if column not in out:
+            raise KeyError(f"the events have no {column!r} column")
+        if column == "category":
+            unknown = values - set(CATEGORIES)
+            if unknown:
+                raise ValueError(f"unknown categor(y/ies) {sorted(unknown)}; use {CATEGORIES}")
+            keep &= out[column].astype(str).isin(values)
+        else:
+            keep &= out[column].map(lambda cell, v=values: _has(cell, v))
+    return out[keep].sort_values(["start", "stop"], kind="stable")
+
+
+def era(eras: pd.DataFrame, era_id: str) -> tuple[str, str]:
+    """The (start, end) partial dates of a named era from the ``eras`` table.
+
+    Examples
+    --------
+    >>> eras = pd.DataFrame({"era_id": ["occupation"], "start": ["1979-01"], "end": ["1989-09"]})
+    >>> era(eras, "occupation")
+    ('1979-01', '1989-09')
+    """
+    hit = eras[eras["era_id"] == era_id]
+    if hit.empty:
+        raise KeyError(f"no era {era_id!r}; the eras are: {', '.join(eras['era_id'])}")
+    row = hit.iloc[0]
+    return str(row["start"]), str(row["end"])
+
+
+def in_era(events: pd.DataFrame, eras: pd.DataFrame, era_id: str, **filters: Any) -> pd.DataFrame:
+    """Events overlapping a named era (see :func:`select` for ``filters``).
+
+    Examples
+    --------
+    >>> eras = pd.DataFrame({"era_id": ["x"], "start": ["2000"], "end": ["2001"]})
+    >>> ev = pd.DataFrame({"date": ["1999", "2001-05"], "category": ["law", "law"]})
+    >>> list(in_era(ev, eras, "x")["date"])
+    ['2001-05']
+    """
+    start, end = era(eras, era_id)
+    return select(events, start, end, **filters)
+
+
+def around(events: pd.DataFrame, date: str, years: float = 2) -> pd.DataFrame:
+    """What was happening around a date: events within ``years`` of it, nearest first.
+
+    Adds ``relation`` ("before", "during", "after": whether the event's span ends
+    before the date's span, covers it, or starts after it) and ``days_away`` (0
+    for "during").
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"date": ["1978-12-25", "1979-01-07", "1985", "1991-10-23"],
+    ...     "title": ["invasion", "fall of Phnom Penh", "far", "Paris"]})
+    >>> around(ev, "1979-01", years=1)[["title", "relation", "days_away"]].values.tolist()
+    [['fall of Phnom Penh', 'during', 0], ['invasion', 'before', 7]]
+    """
+    lo, hi = date_bounds(date)
+    reach = pd.Timedelta(days=round(365.25 * years))
+    out = spans(events)
+    out = out[(out["stop"] >= lo - reach) & (out["start"] <= hi + reach)].copy()
+    before = out["stop"] < lo
+    after = out["start"] > hi
+    out["relation"] = "during"
+    out.loc[before, "relation"] = "before"
+    out.loc[after, "relation"] = "after"
+    days = pd.Series(0, index=out.index)
+    days[before] = (lo - out.loc[before, "stop"]).dt.days
+    days[after] = (out.loc[after, "start"] - hi).dt.days
+    out["days_away"] = days.astype(int)
+    return out.sort_values(["days_away", "start"], kind="stable")
+
+
+def conflicts(events: pd.DataFrame) -> pd.DataFrame:
+    """The events whose date sources disagree: rows sharing a ``conflict_id``.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"event_id": ["a", "b", "c"], "date": ["1999", "1999-10-20", "2004"],
+    ...     "conflict_id": ["founding", "founding", None]})
+    >>> list(conflicts(ev)["event_id"])
+    ['a', 'b']
+    """
+    grouped = events[events["conflict_id"].notna()]
+    sizes = grouped.groupby("conflict_id")["conflict_id"].transform("size")
+    return grouped[sizes > 1].sort_values(["conflict_id", "date"], kind="stable")
+
+
+# ---------------------------------------------------------------------------- plotting
+
+
+def _place_labels(ax: Any, labels: list[Any], renderer: Any) -> None:
+    """Move event labels so that no two overlap, each as near its event as possible.
+
+    Greedy, left to right: each label tries positions stepped by its own height
+    (up first, then down) and, failing those, shifted right or left by half its
+    width; it takes the nearest position that stays inside the axes and clears
+    every label already placed. A thin leader line joins a moved label to its event.
+    """
+    from matplotlib.text import Text
+
+    frame = ax.get_window_extent(renderer)
+    inverse = ax.transData.inverted()
+    placed: list[Any] = []
+    for ann in sorted(labels, key=lambda a: a.xy[0]):
+        box = Text.get_window_extent(ann, renderer)
+        w, h = box.width * 1.04, box.height * 1.15
+        candidates = []
+        for i in range(-40, 41):
+            for j in range(-8, 9):
+                dx, dy = 0.5 * w * j, h * i
+                candidates.append((abs(i) + 0.35 * abs(j) + (0.01 if i < 0 else 0), dx, dy))
+        candidates.sort()
+        for _, dx, dy in candidates:
+            trial = box.translated(dx, dy)
+            inside = (trial.x0 >= frame.x0 and trial.x1 <= frame.x1
+                      and trial.y0 >= frame.y0 and trial.y1 <= frame.y1)
+            if inside and not any(trial.overlaps(other) for other in placed):
+                x_disp, y_disp = ax.transData.transform(ann.xyann)
+                ann.xyann = tuple(inverse.transform((x_disp + dx, y_disp + dy)))
+                placed.append(trial)
+                break
+        else:  # no free place: leave it where it is (label_overlaps() will count it)
+            placed.append(box)
+
+
+def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
+                  title: str | None = None, label: str = "title", start: str | None = None,
+                  end: str | None = None, figsize: tuple[float, float] = SLIDE_SIZE) -> Figure:
+    """Draw events in lanes by category, partial dates as spans of their precision.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Rows of the ``events`` table (``date``, ``end_date``, ``category`` and the
+        ``label`` column).
+    eras : pandas.DataFrame, optional
+        Rows of the ``eras`` table, drawn as shaded bands behind the events.
+    title : str, optional
+        Figure title.
+    label : str
+        Column used for the labels; up to about 40 labels are placed without overlap.
+    start, end : str, optional
+        Partial dates limiting the x axis (default: the events' extent).
+    figsize : tuple
+        Inches; the default fits a 16:9 slide.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes; each event is a bar (a span: a year, a month, or a start-to-end
+        range) or a dot (a single day). The labels are the axes' texts whose gid is
+        ``"event-label"``; era names have the gid ``"era-label"``.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"date": ["1999", "2009", "2024-09-20"], "end_date": [None] * 3,
+    ...     "category": ["institution", "institution", "diplomacy"],
+    ...     "title": ["first summit", "enlarged to 13", "Cambodia leaves"]})
+    >>> fig = plot_timeline(ev)
+    >>> sorted(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "event-label")
+    ['Cambodia leaves', 'enlarged to 13', 'first summit']
+    """
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    data = spans(events)
+    if data.empty:
+        raise ValueError("no events to plot")
+    lanes = [c for c in CATEGORIES if c in set(data["category"].astype(str))]
+    lane_y = {c: len(lanes) - 1 - i for i, c in enumerate(lanes)}
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    lo = date_bounds(start)[0] if start else data["start"].min()
+    hi = date_bounds(end)[1] if end else data["stop"].max()
+    pad = (hi - lo) * 0.03 + pd.Timedelta(days=30)
+    ax.set_xlim(lo - pad, hi + pad)
+    ax.set_ylim(-0.6, len(lanes) - 0.4 + 0.5)
+    colours = plt.get_cmap("tab10")
+    if eras is not None and not eras.empty:
+        for k, (_, row) in enumerate(eras.iterrows()):
+            e_lo, e_hi = date_bounds(row["start"])[0], date_bounds(row["end"])[1]
+            ax.axvspan(e_lo, e_hi, color="0.5", alpha=0.08 + 0.05 * (k % 2), lw=0,
+                       label=f"era: {row['title']}")
+            ax.text(e_lo, len(lanes) - 0.4 + 0.45, str(row["title"]), fontsize=8,
+                    color="0.35", va="top", ha="left", clip_on=True, gid="era-label")
+    labels = []
+    for _, row in data.iterrows():
+        y = lane_y[str(row["category"])]
+        colour = colours(CATEGORIES.index(str(row["category"])) % 10)
+        if row["start"] == row["stop"]:
+            ax.plot([row["start"]], [y], marker="o", ms=5, color=colour, zorder=3)
+        else:
+            width = row["stop"] - row["start"] + pd.Timedelta(days=1)
+            ax.barh(y, width, left=row["start"], height=0.22, color=colour, alpha=0.75,
+                    zorder=3)
+        anchor = (mdates.date2num(row["start"]), y)
+        labels.append(ax.annotate(
+            str(row[label]), xy=anchor, xytext=(anchor[0], y + 0.12), textcoords="data",
+            fontsize=8, ha="left", va="bottom", zorder=4, gid="event-label",
+            arrowprops={"arrowstyle": "-", "color": "0.65", "lw": 0.5, "shrinkA": 0,
+                        "shrinkB": 2}))
+    ax.set_yticks(list(lane_y.values()), [c for c in lane_y])
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=5, maxticks=14))
+    ax.grid(axis="x", color="0.9", zorder=0)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if title:
+        ax.set_title(title, loc="left", fontsize=14)
+    fig.canvas.draw()
+    _place_labels(ax, labels, fig.canvas.get_renderer())
+    return fig
+
+
+def label_overlaps(fig: Figure) -> int:
+    """How many pairs of event labels overlap on a figure from :func:`plot_timeline`.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"date": ["2000", "2000"], "category": ["law", "law"],
+    ...     "end_date": [None, None], "title": ["one", "two"]})
+    >>> label_overlaps(plot_timeline(ev))
+    0
+    """
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()
+    boxes = [Text.get_window_extent(t, renderer) for t in fig.axes[0].texts
+             if t.get_gid() == "event-label"]
+    return int(sum(boxes[i].overlaps(boxes[j]) for i in range(len(boxes))
+                   for j in range(i + 1, len(boxes))))
