@@ -293,3 +293,22 @@ def test_frictionless_header_problem_not_reported_twice(edit):
     report = clvlib.validate(data_dir=data, use_frictionless=True)
     about_notes = [p for p in report.problems if p.file == "provinces.csv" and p.column == "notes"]
     assert [p.code for p in about_notes] == ["missing-column"]
+
+
+def test_end_date_before_start_is_refused(tmp_path):
+    folder = _tiny_package(tmp_path / "order", [("1979-01", "month")])
+    events = folder / "events.csv"
+    events.write_text("event_id,date,date_precision,source_ids,end_date\n"
+                      "e0,1979-01,month,s1,1989-09\n"
+                      "e1,1979-01,month,s1,1979-01-15\n"
+                      "e2,1979-01,month,s1,1978\n", encoding="utf-8")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][1]["schema"]["fields"].append(
+        {"name": "end_date", "type": "string",
+         "clv": {"partialDate": True, "notBefore": "date"}})
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(clvlib.DataError) as excinfo:
+        clvlib.load("events", data_dir=folder)
+    (problem,) = excinfo.value.problems  # 1979-01-15 lies inside 1979-01: allowed
+    assert (problem.row, problem.column, problem.value, problem.code) == (
+        4, "end_date", "1978", "date-order")

@@ -17,6 +17,9 @@ project's own rules, which the standard cannot express:
     A date written at the precision the sources give (``YYYY``, ``YYYY-MM`` or
     ``YYYY-MM-DD``) that must exist on the calendar and, where a precision
     column is named, match it (``year``, ``month`` or ``day``).
+``{"notBefore": "date"}``
+    A partial date that must not end before the partial date in the named
+    column begins (an end date before its start date is an error).
 ``{"category": true}``
     Loaded as a pandas categorical (codes with few distinct values).
 
@@ -115,6 +118,21 @@ def partial_date_problem(text: str, precision: str | None = None) -> str | None:
     if precision is not None and precision != written:
         return f"written at {written} precision but the row says {precision!r}"
     return None
+
+
+def partial_date_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day a valid partial date covers (check it with :func:`partial_date_problem`).
+
+    Examples
+    --------
+    >>> [str(d.date()) for d in partial_date_bounds("2024-02")]
+    ['2024-02-01', '2024-02-29']
+    """
+    if len(text) == 10:
+        day = pd.Timestamp(text)
+        return day, day
+    period = pd.Period(text, freq="Y" if len(text) == 4 else "M")
+    return period.start_time.normalize(), period.end_time.normalize()
 
 
 def _iso_known(kind: str) -> Callable[[str], bool]:
@@ -357,6 +375,13 @@ class Catalog:
                 msg = partial_date_problem(cell, precision)
                 if msg:
                     problems.append(Problem(table.file, int(idx) + 2, name, cell, "bad-date", msg))
+                    continue
+                other = rules.get("notBefore")
+                start = raw.at[idx, other] if other and other in raw.columns else None
+                if start is not None and partial_date_problem(start) is None \
+                        and partial_date_bounds(cell)[1] < partial_date_bounds(start)[0]:
+                    problems.append(Problem(table.file, int(idx) + 2, name, cell, "date-order",
+                                            f"ends before {other} ({start}) begins"))
         return problems
 
     def _check_keys(self, table: Table, raw: pd.DataFrame) -> list[Problem]:

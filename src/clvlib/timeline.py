@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from clvlib.catalog import partial_date_problem, split_list
+from clvlib.catalog import partial_date_bounds, partial_date_problem, split_list
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -47,14 +47,7 @@ def date_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     problem = partial_date_problem(text)
     if problem:
         raise PartialDateError(f"{text!r}: {problem}")
-    if len(text) == 4:
-        period = pd.Period(text, freq="Y")
-    elif len(text) == 7:
-        period = pd.Period(text, freq="M")
-    else:
-        day = pd.Timestamp(text)
-        return day, day
-    return period.start_time.normalize(), period.end_time.normalize()
+    return partial_date_bounds(text)
 
 
 def spans(events: pd.DataFrame, start: str = "date", end: str = "end_date") -> pd.DataFrame:
