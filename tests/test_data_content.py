@@ -103,3 +103,63 @@ def test_mirrors_say_what_they_copy():
     flagged = s[s["publisher"].str.lower().str.contains("|".join(mirror_words))]
     missing = flagged[flagged["copy_of"].isna() & flagged["notes"].isna()]
     assert missing.empty, list(missing["source_id"])
+
+
+def test_events_cover_the_period_with_at_least_sixty_events():
+    from clvlib import timeline
+
+    events = clvlib.load_events()
+    distinct = timeline.one_per_event(events)
+    assert len(distinct) >= 60
+    years = timeline.spans(distinct)["start"].dt.year
+    assert years.min() <= 1967 and years.max() >= 2025
+
+
+def test_required_events_are_present_with_their_dates():
+    events = clvlib.load_events().set_index("event_id")
+    expected = {  # issue 3's list, as the cited sources date them
+        "kh_vn_relations_1967": "1967-06-24",
+        "invasion_1978": "1978-12-25",
+        "phnom_penh_taken_1979": "1979-01-07",
+        "sino_vietnamese_war_1979": "1979-02-17",
+        "last_troops_leave_1989": "1989-09-26",
+        "paris_agreements_1991": "1991-10-23",
+        "cambodia_joins_asean_1999": "1999-04-30",
+        "first_summit_1999": "1999-10-20",
+        "enlargement_2009": "2009",
+        "trade_agreement_signed_2016": "2016-11",
+        "trade_agreement_ratified_2018": "2018-02-14",
+        "withdrawal_announced_2024": "2024-09-20",
+        "notification_letters_2024": "2024-09-20",
+        "na_vote_2024": "2024-11-08",
+        "canal_groundbreaking_2024": "2024-08-05",
+        "vn_merged_provinces_operate_2025": "2025-07-01",
+    }
+    for event_id, date in expected.items():
+        assert events.loc[event_id, "date"] == date, event_id
+
+
+def test_the_frus_memorandum_is_an_archive_source_cited_by_an_event():
+    sources = clvlib.load_sources().set_index("source_id")
+    assert sources.loc["frus_1977_80_v22_d23", "kind"] == "archive"
+    assert "frus1977-80v22/d23" in sources.loc["frus_1977_80_v22_d23", "url"]
+    events = clvlib.load_events()
+    assert events["source_ids"].str.contains("frus_1977_80_v22_d23").any()
+
+
+def test_rival_datings_come_in_groups_with_different_dates_and_sources():
+    events = clvlib.load_events()
+    groups = events.dropna(subset=["conflict_id"]).groupby("conflict_id")
+    for conflict_id, rows in groups:
+        assert len(rows) >= 2, conflict_id
+        versions = set(zip(rows["date"], rows["end_date"].fillna(""), strict=True))
+        assert len(versions) == len(rows), conflict_id
+        assert rows["source_ids"].nunique() == len(rows), conflict_id
+
+
+def test_signing_and_ratification_are_separate_events():
+    events = clvlib.load_events().set_index("event_id")
+    signed = events.loc["trade_agreement_signed_2016"]
+    ratified = events.loc["trade_agreement_ratified_2018"]
+    assert signed["date"] != ratified["date"]
+    assert signed["category"] == ratified["category"] == "law"

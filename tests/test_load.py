@@ -104,6 +104,8 @@ def test_per_table_loaders_match_load():
     pd.testing.assert_frame_equal(clvlib.load_sources(), clvlib.load("sources"))
     pd.testing.assert_frame_equal(clvlib.load_province_names(), clvlib.load("province_names"))
     pd.testing.assert_frame_equal(clvlib.load_province_figures(), clvlib.load("province_figures"))
+    pd.testing.assert_frame_equal(clvlib.load_events(), clvlib.load("events"))
+    pd.testing.assert_frame_equal(clvlib.load_eras(), clvlib.load("eras"))
 
 
 def test_datasets_summary_counts_from_the_files():

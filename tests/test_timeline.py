@@ -147,3 +147,39 @@ def test_forty_labels_do_not_overlap():
 def test_empty_selection_cannot_be_plotted():
     with pytest.raises(ValueError, match="no events"):
         plot_timeline(EVENTS.iloc[0:0])
+
+
+def test_one_per_event_keeps_the_first_version():
+    ev = EVENTS.assign(conflict_id=[None, "x", None, None, "y"])
+    extra = pd.DataFrame([dict(ev.iloc[1]) | {"event_id": "b2", "date": "1978-12-22"},
+                          dict(ev.iloc[4]) | {"event_id": "e2", "date": "2010"}])
+    both = pd.concat([ev, extra], ignore_index=True)
+    assert list(timeline.one_per_event(both)["event_id"]) == ["a", "b", "c", "d", "e"]
+    assert len(timeline.one_per_event(ev)) == len(ev)
+
+
+def test_plot_without_labels_draws_every_event():
+    fig = plot_timeline(EVENTS, label=None)
+    ax = fig.axes[0]
+    assert [t for t in ax.texts if t.get_gid() == "event-label"] == []
+    bars = [patch for container in ax.containers for patch in container.patches]
+    assert len(bars) + len([ln for ln in ax.lines if ln.get_marker() == "o"]) == len(EVENTS)
+
+
+def test_plot_counts_bars_are_the_yearly_counts():
+    ev = _ev([
+        ("a", "2004-07", None, "institution", "KHM", None, "x"),
+        ("b", "2004-11", None, "institution", "KHM", None, "x"),
+        ("c", "2006-12-04", "2006-12-05", "diplomacy", "KHM", None, "x"),
+    ])
+    fig = timeline.plot_counts(ev, by="category", title="Per year")
+    ax = fig.axes[0]
+    heights = {}
+    for container in ax.containers:
+        for bar in container:
+            year = round(bar.get_x() + bar.get_width() / 2)
+            heights[year] = heights.get(year, 0) + bar.get_height()
+    assert heights == {2004: 2, 2005: 0, 2006: 1}
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["diplomacy", "institution"]
+    with pytest.raises(ValueError, match="no events"):
+        timeline.plot_counts(ev.iloc[0:0])

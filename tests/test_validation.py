@@ -43,7 +43,8 @@ def test_real_data_passes_with_frictionless():
     report = clvlib.validate()
     assert report.ok, str(report)
     assert report.frictionless
-    assert set(report.rows) == {"sources", "provinces", "province_figures", "province_names"}
+    assert set(report.rows) == {"sources", "provinces", "province_figures", "province_names",
+                                "events", "eras"}
 
 
 def test_wrong_type_in_a_cell(edit):

@@ -8,6 +8,7 @@ The public API::
     clvlib.cite("provinces")          # bibliography (style="apa" or "bibtex")
     clvlib.validate()                 # check every table; report.ok
     clvlib.province_code("Attapu")    # any spelling -> ISO 3166-2 code
+    from clvlib import timeline       # partial-date selection, eras, plot_timeline
 
 Heavy libraries (frictionless, geopandas, matplotlib) load only when a function
 that needs them is called.
@@ -19,6 +20,8 @@ from clvlib.data import (
     datasets,
     describe,
     load,
+    load_eras,
+    load_events,
     load_province_figures,
     load_province_names,
     load_provinces,
@@ -52,6 +55,8 @@ __all__ = [
     "datasets",
     "describe",
     "load",
+    "load_eras",
+    "load_events",
     "load_province_figures",
     "load_province_names",
     "load_provinces",

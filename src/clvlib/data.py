@@ -110,6 +110,32 @@ def load_province_names(*, data_dir: PathLike = None) -> pd.DataFrame:
     return load("province_names", data_dir=data_dir)
 
 
+def load_events(*, data_dir: PathLike = None) -> pd.DataFrame:
+    """The events timeline: dates at their sources' precision, categories, countries, sources.
+
+    Rival datings of one event are separate rows sharing a ``conflict_id``; see
+    :func:`clvlib.timeline.conflicts`.
+
+    Examples
+    --------
+    >>> ev = load_events()
+    >>> ev.loc[ev["event_id"] == "withdrawal_announced_2024", "date"].item()
+    '2024-09-20'
+    """
+    return load("events", data_dir=data_dir)
+
+
+def load_eras(*, data_dir: PathLike = None) -> pd.DataFrame:
+    """Named eras (start and end as partial dates) used to frame the timeline.
+
+    Examples
+    --------
+    >>> "occupation" in set(load_eras()["era_id"])
+    True
+    """
+    return load("eras", data_dir=data_dir)
+
+
 def province_code(name: str, *, data_dir: PathLike = None) -> str:
     """The ISO 3166-2 code of a province from any known spelling.
 

@@ -211,30 +211,51 @@ def conflicts(events: pd.DataFrame) -> pd.DataFrame:
     return grouped[sizes > 1].sort_values(["conflict_id", "date"], kind="stable")
 
 
+def one_per_event(events: pd.DataFrame) -> pd.DataFrame:
+    """Keep one row per event: the first-listed version of each group of rival datings.
+
+    Use it for counts and overview plots, so that an event dated two ways is not
+    counted twice; :func:`conflicts` shows what was dropped.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"event_id": ["a", "b", "c"], "date": ["1979-01-08", "1979-01-10", "1980"],
+    ...     "conflict_id": ["prk", "prk", None]})
+    >>> list(one_per_event(ev)["event_id"])
+    ['a', 'c']
+    """
+    rival = events["conflict_id"].notna()
+    later = rival & events["conflict_id"].duplicated(keep="first")
+    return events[~later]
+
+
 # ---------------------------------------------------------------------------- plotting
 
 
-def _place_labels(ax: Any, labels: list[Any], renderer: Any) -> None:
-    """Move event labels so that no two overlap, each as near its event as possible.
+def _place_labels(ax: Any, labels: list[Any], renderer: Any, obstacles: list[Any]) -> None:
+    """Move event labels so that none overlaps another label or a drawn event.
 
     Greedy, left to right: each label tries positions stepped by its own height
-    (up first, then down) and, failing those, shifted right or left by half its
-    width; it takes the nearest position that stays inside the axes and clears
-    every label already placed. A thin leader line joins a moved label to its event.
+    (up first, then down) and shifted right (or a little left) by quarters of its
+    width; it takes
+    the nearest position that stays inside the axes and clears every label
+    already placed and every bar and dot in ``obstacles`` (display boxes). A
+    thin leader line joins a moved label to its event.
     """
     from matplotlib.text import Text
 
     frame = ax.get_window_extent(renderer)
     inverse = ax.transData.inverted()
-    placed: list[Any] = []
+    placed: list[Any] = list(obstacles)
     for ann in sorted(labels, key=lambda a: a.xy[0]):
         box = Text.get_window_extent(ann, renderer)
         w, h = box.width * 1.04, box.height * 1.15
         candidates = []
         for i in range(-40, 41):
-            for j in range(-8, 9):
-                dx, dy = 0.5 * w * j, h * i
-                candidates.append((abs(i) + 0.35 * abs(j) + (0.01 if i < 0 else 0), dx, dy))
+            for j in range(-6, 13):
+                dx, dy = 0.25 * w * j, h * i
+                cost = abs(i) + 0.5 * abs(j) + (0.5 if j < 0 else 0) + (0.01 if i < 0 else 0)
+                candidates.append((cost, dx, dy))
         candidates.sort()
         for _, dx, dy in candidates:
             trial = box.translated(dx, dy)
@@ -250,7 +271,7 @@ def _place_labels(ax: Any, labels: list[Any], renderer: Any) -> None:
 
 
 def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
-                  title: str | None = None, label: str = "title", start: str | None = None,
+                  title: str | None = None, label: str | None = "title", start: str | None = None,
                   end: str | None = None, figsize: tuple[float, float] = SLIDE_SIZE) -> Figure:
     """Draw events in lanes by category, partial dates as spans of their precision.
 
@@ -263,8 +284,9 @@ def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
         Rows of the ``eras`` table, drawn as shaded bands behind the events.
     title : str, optional
         Figure title.
-    label : str
-        Column used for the labels; up to about 40 labels are placed without overlap.
+    label : str or None
+        Column used for the labels; up to about 40 labels are placed without
+        overlap. ``None`` draws no labels (an overview of many events).
     start, end : str, optional
         Partial dates limiting the x axis (default: the events' extent).
     figsize : tuple
@@ -288,6 +310,7 @@ def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
     """
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
+    from matplotlib.transforms import Bbox
 
     data = spans(events)
     if data.empty:
@@ -318,10 +341,13 @@ def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
             width = row["stop"] - row["start"] + pd.Timedelta(days=1)
             ax.barh(y, width, left=row["start"], height=0.22, color=colour, alpha=0.75,
                     zorder=3)
+        if label is None:
+            continue
         anchor = (mdates.date2num(row["start"]), y)
         labels.append(ax.annotate(
             str(row[label]), xy=anchor, xytext=(anchor[0], y + 0.12), textcoords="data",
             fontsize=8, ha="left", va="bottom", zorder=4, gid="event-label",
+            bbox={"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none", "alpha": 0.85},
             arrowprops={"arrowstyle": "-", "color": "0.65", "lw": 0.5, "shrinkA": 0,
                         "shrinkB": 2}))
     ax.set_yticks(list(lane_y.values()), [c for c in lane_y])
@@ -332,7 +358,68 @@ def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
     if title:
         ax.set_title(title, loc="left", fontsize=14)
     fig.canvas.draw()
-    _place_labels(ax, labels, fig.canvas.get_renderer())
+    renderer = fig.canvas.get_renderer()
+    obstacles = [patch.get_window_extent(renderer)
+                 for container in ax.containers for patch in container.patches]
+    for point in ax.lines:
+        x_disp, y_disp = ax.transData.transform(point.get_xydata()[0])
+        obstacles.append(Bbox.from_extents(x_disp - 4, y_disp - 4, x_disp + 4, y_disp + 4))
+    _place_labels(ax, labels, renderer, obstacles)
+    return fig
+
+
+def plot_counts(events: pd.DataFrame, *, by: str | None = None, title: str | None = None,
+                ylabel: str = "events", figsize: tuple[float, float] = (10, 4.5)) -> Figure:
+    """Bar chart of events per year (the year each event starts), stacked by a column.
+
+    Years with no event are shown as gaps, so the chart reads as a time axis.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Rows of the ``events`` table.
+    by : str, optional
+        A column to stack by (e.g. ``"category"``).
+    title, ylabel : str
+        Labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes with one bar container per stack level.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"date": ["1999-10-20", "2002-01", "2002"]})
+    >>> fig = plot_counts(ev)
+    >>> [int(b.get_height()) for b in fig.axes[0].containers[0] if b.get_height()]
+    [1, 2]
+    """
+    import matplotlib.pyplot as plt
+
+    data = spans(events)
+    if data.empty:
+        raise ValueError("no events to count")
+    data["year"] = data["start"].dt.year
+    years = range(int(data["year"].min()), int(data["year"].max()) + 1)
+    if by is None:
+        table = data.groupby("year").size().reindex(years, fill_value=0).to_frame("events")
+    else:
+        table = (data.groupby(["year", by], observed=True).size().unstack(fill_value=0)
+                 .reindex(years, fill_value=0))
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    bottom = pd.Series(0, index=table.index)
+    for column in table.columns:
+        ax.bar(table.index, table[column], bottom=bottom, label=str(column), width=0.8)
+        bottom = bottom + table[column]
+    ax.set_ylabel(ylabel)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if by is not None:
+        ax.legend(frameon=False, fontsize=9)
+    if title:
+        ax.set_title(title, loc="left", fontsize=13)
     return fig
 
 
