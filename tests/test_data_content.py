@@ -18,9 +18,36 @@ TRIANGLE = {
 
 
 def test_the_thirteen_provinces_of_the_triangle():
-    p = clvlib.load("provinces")
-    got = {c: set(p.loc[p["country"] == c, "province_code"]) for c in TRIANGLE}
+    from clvlib import geo
+
+    m = geo.members("2010-01-01").merge(clvlib.load("provinces"), on="province_code")
+    got = {c: set(m.loc[m["country"] == c, "province_code"]) for c in TRIANGLE}
     assert got == TRIANGLE
+
+
+def test_provinces_cover_every_pre_2025_unit_of_the_three_countries():
+    import pycountry
+
+    expected = {s.code for cc in ("KH", "LA", "VN") for s in pycountry.subdivisions.get(country_code=cc)}
+    assert set(clvlib.load("provinces")["province_code"]) == expected
+    assert len(expected) == 25 + 18 + 63
+
+
+def test_figures_and_capitals_only_for_the_triangle():
+    p = clvlib.load("provinces")
+    triangle = set().union(*TRIANGLE.values())
+    outside = p[~p["province_code"].isin(triangle)]
+    assert outside[["area_km2", "population", "capital_en"]].isna().all().all()
+    inside = p[p["province_code"].isin(triangle)]
+    assert inside["area_km2"].notna().all() and inside["capital_en"].notna().all()
+
+
+def test_no_spelling_is_shared_by_two_provinces():
+    from clvlib.names import normalise
+
+    names = clvlib.load("province_names")
+    keys = names.assign(key=names["name"].map(normalise)).groupby("key")["province_code"].nunique()
+    assert (keys == 1).all(), list(keys[keys > 1].index)
 
 
 def test_province_code_prefix_matches_country():
@@ -44,6 +71,8 @@ def test_names_in_provinces_appear_in_province_names():
     for _, row in p.iterrows():
         assert (row["name_en"], row["province_code"]) in known
         local = row["name_local"]
+        if pd.isna(local):
+            continue
         assert (local, row["province_code"]) in known or (
             f"Tỉnh {local}", row["province_code"]) in known
 

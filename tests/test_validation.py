@@ -44,7 +44,7 @@ def test_real_data_passes_with_frictionless():
     assert report.ok, str(report)
     assert report.frictionless
     assert set(report.rows) == {"sources", "provinces", "province_figures", "province_names",
-                                "events", "eras"}
+                                "events", "eras", "membership", "crosswalk_2025", "places"}
 
 
 def test_wrong_type_in_a_cell(edit):
@@ -146,11 +146,11 @@ def test_unknown_iso_subdivision_code(edit):
 
 def test_foreign_key_to_a_missing_row(edit):
     def change(header, rows):
-        rows[0]["province_code"] = "LA-VT"  # a real ISO code, but not a triangle province
+        rows[0]["province_code"] = "TH-10"  # a real ISO 3166-2 code (Bangkok), not in provinces
 
     data = edit("province_names.csv", change)
     _check_both(data, "province_names", "foreign-key", "province_names.csv", 2, "province_code",
-                "LA-VT")
+                "TH-10")
 
 
 def test_enum_constraint(edit):

@@ -72,16 +72,17 @@ def load_sources(*, data_dir: PathLike = None) -> pd.DataFrame:
 
 
 def load_provinces(*, data_dir: PathLike = None) -> pd.DataFrame:
-    """The triangle's provinces, keyed by ISO 3166-2 code, with the preferred figures.
+    """Provinces of the three countries (pre-2025 ISO 3166-2 codes), with the preferred figures.
 
-    ``area_km2`` and ``population`` are the figures the kit prefers (see the
-    table's description, :func:`describe`); every other figure reported by a
-    source is in :func:`load_province_figures`.
+    ``area_km2`` and ``population`` (recorded for the triangle's provinces) are the
+    figures the kit prefers (see the table's description, :func:`describe`); every
+    other figure reported by a source is in :func:`load_province_figures`. Which
+    provinces were in the triangle, and when: :func:`clvlib.geo.members`.
 
     Examples
     --------
     >>> load_provinces().groupby("country", observed=True).size().to_dict()
-    {'KHM': 4, 'LAO': 4, 'VNM': 5}
+    {'KHM': 25, 'LAO': 18, 'VNM': 63}
     """
     return load("provinces", data_dir=data_dir)
 

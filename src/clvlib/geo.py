@@ -48,6 +48,7 @@ class BoundaryUnavailableError(ClvlibError):
     def __init__(self, missing: list[str], folder: Path, reason: str):
         self.missing = missing
         self.folder = folder
+        self.reason = reason
         files = "\n".join(f"  - {rel}  ({registry()['files'][rel]['url']})" for rel in missing)
         super().__init__(
             f"cannot get {len(missing)} boundary file(s) ({reason}):\n{files}\n"
@@ -193,7 +194,7 @@ def fetch_all(relpaths: list[str]) -> list[Path]:
             paths.append(fetch(rel))
         except BoundaryUnavailableError as exc:
             missing.append(rel)
-            reason = str(exc).split("(", 1)[1].split(")", 1)[0]
+            reason = exc.reason
     if missing:
         raise BoundaryUnavailableError(missing, cache_dir(), reason)
     return paths
@@ -383,7 +384,7 @@ def area_comparison(gdf: gpd.GeoDataFrame, provinces: pd.DataFrame) -> pd.DataFr
     ...     geometry=[box(105, 0, 106, 1)], crs="EPSG:4326")
     >>> p = pd.DataFrame({"province_code": ["X-1"], "area_km2": [12000.0]})
     >>> round(area_comparison(g, p)["area_geometry_km2"].item(), -2)
-    12400.0
+    12300.0
     """
     measured = gdf[["province_code", "name_en"]].copy()
     measured["area_geometry_km2"] = gdf.to_crs(EQUAL_AREA).area.to_numpy() / 1e6
@@ -508,7 +509,7 @@ def reaggregate(table: pd.DataFrame, values: list[str], *, code: str = "province
     grouped = merged.groupby("new_province", sort=True)
     out = grouped[values].sum(min_count=1).reset_index()
     out.insert(1, "old_codes", grouped[code].agg(lambda s: ";".join(sorted(s))).to_numpy())
-    parts = cw.groupby("new_province")["old_code"].agg(set)
-    present = grouped[code].agg(set)
+    parts = {n: set(g) for n, g in cw.groupby("new_province", observed=True)["old_code"]}
+    present = {n: set(g) for n, g in grouped[code]}
     out.insert(2, "complete", [present[n] >= parts[n] for n in out["new_province"]])
     return out
