@@ -232,3 +232,50 @@ def test_area_comparison_against_sourced_areas():
     # 12,137 km2 measured on the file (provenance record) against 10,782 km2 in the table
     assert table.loc["KH-16", "area_geometry_km2"] == pytest.approx(12137, rel=0.005)
     assert table.loc["KH-16", "difference_pct"] == pytest.approx(12.6, abs=0.2)
+
+
+# ---------------------------------------------------------------- maps
+
+
+@needs_mirror
+def test_region_map_has_members_capitals_scale_inset_and_credit():
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    fig = geo.plot_region("2024-09-20")
+    ax = fig.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Cambodia: withdrawn 2024-09-20" in legend
+    assert "Laos: member" in legend and "Vietnam: member" in legend
+    assert not any(label.startswith("Cambodia: member") for label in legend)
+    labels = {t.get_text() for t in ax.texts if t.get_gid() == "capital-label"}
+    assert {"Phnom Penh", "Banlung", "Pakse", "Pleiku"} <= labels
+    assert any(isinstance(a, ScaleBar) for a in ax.artists)
+    assert len(ax.child_axes) == 1  # the locator inset
+    credit = [t.get_text() for t in fig.texts if t.get_gid() == "attribution"]
+    assert credit and "Natural Earth" in credit[0] and "Tbong Khmum" in credit[0]
+    assert tuple(fig.get_size_inches()) == pytest.approx((13.33, 7.5))
+    assert "9 member provinces" in ax.get_title(loc="left")
+
+
+@needs_mirror
+def test_small_multiples_one_panel_per_date():
+    fig = geo.plot_membership(["2002-06-01", "2007-06-01", "2024-09-20"])
+    titles = [a.get_title() for a in fig.axes]
+    assert titles == ["2002-06-01\n7 members", "2007-06-01\n8 members (+2 uncertain)",
+                      "2024-09-20\n9 members"]
+
+
+@needs_mirror
+def test_interactive_map_popups_and_offline_html(tmp_path):
+    import re
+
+    fig = geo.interactive_map("2010-01-01")
+    members_traces = [t for t in fig.data if t.name.endswith(" member")]
+    assert len(members_traces) == 13 and len(fig.data) == 104
+    ratanakiri = next(t for t in fig.data if t.name.startswith("KH-16"))
+    assert "រតនគិរី" in ratanakiri.hovertext and "217,453" in ratanakiri.hovertext
+    assert "in the triangle from 2002-01-26 until 2024-09-20" in ratanakiri.hovertext
+    html = geo.save_interactive(fig, tmp_path / "map.html").read_text(encoding="utf-8")
+    external = re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=[\"']https?://", html)
+    assert external == []
+    assert "Plotly.newPlot" in html

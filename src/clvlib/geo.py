@@ -513,3 +513,281 @@ def reaggregate(table: pd.DataFrame, values: list[str], *, code: str = "province
     present = {n: set(g) for n, g in grouped[code]}
     out.insert(2, "complete", [present[n] >= parts[n] for n in out["new_province"]])
     return out
+
+
+# ----------------------------------------------------------------------------- maps
+
+COUNTRY_COLOURS = {"KHM": "#c0392b", "LAO": "#2471a3", "VNM": "#1e8449"}
+COUNTRY_NAMES = {"KHM": "Cambodia", "LAO": "Laos", "VNM": "Vietnam"}
+MAP_CRS = "EPSG:32648"
+"""UTM zone 48N: metres, so that the scale bar is true across the region."""
+WITHDRAWAL = "2024-09-20"
+
+
+def _membership_view(on: str, version: str | None, data_dir: Path | str | None) -> gpd.GeoDataFrame:
+    """Province polygons with a ``state`` column: member, uncertain, withdrawn or other."""
+    from clvlib.data import load
+
+    gdf = boundaries(1, data_dir=data_dir)
+    table = load("membership", data_dir=data_dir)
+    now = members(on, version, membership=table)
+    status = dict(zip(now["province_code"], now["status"], strict=True))
+    rows = table if version is None else table[table["version"] == version]
+    day = partial_date_bounds(on)[1]
+    left = {r.province_code for r in rows.itertuples()
+            if pd.notna(r.left) and partial_date_bounds(r.left)[0] <= day}
+    gdf = gdf.copy()
+    gdf["state"] = [status.get(c, "withdrawn" if c in left else "other") for c in gdf["province_code"]]
+    return gdf
+
+
+def _draw_members(ax: Any, gdf: gpd.GeoDataFrame, countries: gpd.GeoDataFrame,
+                  neighbours: gpd.GeoDataFrame, legend: bool = True) -> None:
+    from matplotlib.patches import Patch
+
+    if len(neighbours):
+        neighbours.plot(ax=ax, color="#eeeeee", edgecolor="#bbbbbb", linewidth=0.5)
+    countries.plot(ax=ax, color="#f7f4ee", edgecolor="#555555", linewidth=0.8)
+    gdf.boundary.plot(ax=ax, color="#cfc8bb", linewidth=0.3)
+    handles = []
+    for code, colour in COUNTRY_COLOURS.items():
+        part = gdf[gdf["country"] == code]
+        member = part[part["state"] == "member"]
+        if len(member):
+            member.plot(ax=ax, color=colour, alpha=0.75, edgecolor="white", linewidth=0.6)
+            handles.append(Patch(facecolor=colour, alpha=0.75, label=f"{COUNTRY_NAMES[code]}: member"))
+        unsure = part[part["state"] == "uncertain"]
+        if len(unsure):
+            unsure.plot(ax=ax, color=colour, alpha=0.3, edgecolor=colour, linewidth=0.8, linestyle="--")
+            handles.append(Patch(facecolor=colour, alpha=0.3, edgecolor=colour, linestyle="--",
+                                 label=f"{COUNTRY_NAMES[code]}: membership date uncertain"))
+        gone = part[part["state"] == "withdrawn"]
+        if len(gone):
+            gone.plot(ax=ax, facecolor="none", edgecolor=colour, hatch="///", linewidth=0.8)
+            handles.append(Patch(facecolor="none", edgecolor=colour, hatch="///",
+                                 label=f"{COUNTRY_NAMES[code]}: withdrawn {WITHDRAWAL}"))
+    if legend and handles:
+        ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
+    ax.set_axis_off()
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+
+def plot_region(on: str = "2024-09-19", version: str | None = None, *,
+                data_dir: Path | str | None = None,
+                figsize: tuple[float, float] = (13.33, 7.5)) -> Any:
+    """A slide-ready map of the triangle on a date, within the three countries and their neighbours.
+
+    Member provinces are filled in their country's colour; provinces whose
+    joining date the sources leave open are shown pale with a dashed edge;
+    Cambodia's four are hatched as withdrawn on dates from 20 September 2024.
+    National and provincial capitals (from the ``places`` table) are labelled;
+    a scale bar, a locator inset and an attribution line are added.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes; the locator inset is its ``child_axes[0]``.
+
+    Examples
+    --------
+    >>> fig = plot_region("2010-01-01")
+    >>> fig.axes[0].get_title(loc="left")
+    'The CLV Development Triangle on 2010-01-01: 13 member provinces'
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    from clvlib.data import load
+
+    gdf = _membership_view(on, version, data_dir).to_crs(MAP_CRS)
+    outlines = boundaries(0, data_dir=data_dir).to_crs(MAP_CRS)
+    countries = outlines[outlines["country"].isin(TRIANGLE_COUNTRIES)]
+    neighbours = outlines[~outlines["country"].isin(TRIANGLE_COUNTRIES)]
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    _draw_members(ax, gdf, countries, neighbours)
+    # frame the triangle (every province that was ever a member) with room around it
+    ever = gdf[gdf["province_code"].isin(load("membership", data_dir=data_dir)["province_code"])]
+    xmin, ymin, xmax, ymax = ever.total_bounds
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    height = (ymax - ymin) * 1.6
+    width = max((xmax - xmin) * 2.2, height * 1.45)
+    xmin, xmax, ymin, ymax = cx - width / 2, cx + width / 2, cy - height / 2, cy + height / 2
+    pad = 0.0
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    places = load("places", data_dir=data_dir)
+    shown = set(gdf.loc[gdf["state"] != "other", "province_code"])
+    places = places[(places["kind"] == "national capital") | places["province_code"].isin(shown)]
+    import geopandas as gpd
+
+    points = gpd.GeoDataFrame(places, geometry=gpd.points_from_xy(places["lon"], places["lat"]),
+                              crs="EPSG:4326").to_crs(MAP_CRS)
+    inside = points.geometry.x.between(xmin, xmax) & points.geometry.y.between(ymin, ymax)
+    for row in points[inside].itertuples():
+        national = row.kind == "national capital"
+        ax.plot(row.geometry.x, row.geometry.y, marker="*" if national else "o",
+                ms=9 if national else 3.5, color="black", zorder=5)
+        ax.annotate(row.name_en, (row.geometry.x, row.geometry.y), xytext=(4, 3),
+                    textcoords="offset points", fontsize=9 if national else 7.5,
+                    fontweight="bold" if national else "normal", zorder=6, gid="capital-label")
+    ax.add_artist(ScaleBar(1, "m", location="lower left", box_alpha=0.7, length_fraction=0.2))
+    count = int((gdf["state"] == "member").sum())
+    unsure = int((gdf["state"] == "uncertain").sum())
+    title = f"The CLV Development Triangle on {on}: {count} member provinces"
+    if unsure:
+        title += f" (+{unsure} uncertain)"
+    ax.set_title(title, loc="left", fontsize=14)
+    inset = ax.inset_axes([0.0, 0.68, 0.26, 0.3])
+    outlines.plot(ax=inset, color="#dddddd", edgecolor="#999999", linewidth=0.3)
+    countries.plot(ax=inset, color="#bbbbbb", edgecolor="#666666", linewidth=0.3)
+    inset.add_patch(Rectangle((xmin - pad, ymin - pad), xmax - xmin + 2 * pad, ymax - ymin + 2 * pad,
+                              fill=False, edgecolor="black", linewidth=1))
+    inset.set_xticks([])
+    inset.set_yticks([])
+    inset.set_xlabel("")
+    inset.set_ylabel("")
+    inset.set_facecolor("white")
+    notes = [n for n in gdf.attrs.get("notes", []) if "Tbong Khmum" in n]
+    credit = ("Boundaries: " + gdf.attrs.get("attribution", "") + ". Membership: clvlib "
+              + (version or "default version") + "; capitals: clvlib places table.")
+    if notes:
+        credit += " Cambodia's province lines predate Tbong Khmum (2013)."
+    fig.text(0.01, 0.005, credit, fontsize=6.5, color="#444444", gid="attribution")
+    return fig
+
+
+def plot_membership(dates: list[str] | tuple[str, ...], version: str | None = None, *,
+                    data_dir: Path | str | None = None,
+                    figsize: tuple[float, float] = (13.33, 5.5)) -> Any:
+    """Small multiples: the triangle's members at several dates, side by side.
+
+    Examples
+    --------
+    >>> fig = plot_membership(["2002-06-01", "2010-01-01"])
+    >>> [a.get_title() for a in fig.axes]
+    ['2002-06-01\\n7 members', '2010-01-01\\n13 members']
+    """
+    import matplotlib.pyplot as plt
+
+    outlines = boundaries(0, TRIANGLE_COUNTRIES, data_dir=data_dir).to_crs(MAP_CRS)
+    fig, axes = plt.subplots(1, len(dates), figsize=figsize, layout="constrained", squeeze=False)
+    xmin, ymin, xmax, ymax = outlines.total_bounds
+    for ax, on in zip(axes[0], dates, strict=True):
+        gdf = _membership_view(on, version, data_dir).to_crs(MAP_CRS)
+        _draw_members(ax, gdf, outlines, outlines.iloc[0:0], legend=False)
+        ax.set_xlim(xmin + 0.3 * (xmax - xmin), xmax)  # the south and centre, where the triangle is
+        ax.set_ylim(ymin, ymin + 0.55 * (ymax - ymin))
+        n = int((gdf["state"] == "member").sum())
+        extra = int((gdf["state"] == "uncertain").sum())
+        ax.set_title(f"{on}\n{n} members" + (f" (+{extra} uncertain)" if extra else ""))
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=c, alpha=0.75, label=COUNTRY_NAMES[k]) for k, c in COUNTRY_COLOURS.items()]
+    handles += [Patch(facecolor="#999999", alpha=0.3, edgecolor="#666666", linestyle="--",
+                      label="joining date uncertain"),
+                Patch(facecolor="none", edgecolor="#666666", hatch="///", label=f"withdrawn {WITHDRAWAL}")]
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=9)
+    return fig
+
+
+def interactive_map(on: str = "2024-09-19", version: str | None = None, *,
+                    data_dir: Path | str | None = None, tolerance: float = 0.01) -> Any:
+    """An interactive map (plotly) with a pop-up per province; works with no internet.
+
+    Provinces are drawn as filled shapes on plain axes (no tile server, no
+    downloaded base map): members in their country's colour, others grey. The
+    pop-up gives the English and national names, the sourced area and
+    population, and the membership dates in the chosen version.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Save it with :func:`save_interactive` (the script is embedded) or show
+        it with :func:`interactive_html` in a notebook.
+
+    Examples
+    --------
+    >>> fig = interactive_map("2010-01-01")
+    >>> sum(t.name.endswith("member") for t in fig.data)
+    13
+    """
+    import plotly.graph_objects as go
+
+    from clvlib.data import load
+
+    gdf = _membership_view(on, version, data_dir)
+    provinces = load("provinces", data_dir=data_dir).set_index("province_code")
+    table = load("membership", data_dir=data_dir)
+    if version is None:
+        version = str(table.loc[table["default_version"].astype(bool), "version"].iloc[0])
+    spans = {r.province_code: r for r in table[table["version"] == version].itertuples()}
+    fig = go.Figure()
+    for row in gdf.itertuples():
+        geom = row.geometry.simplify(tolerance)
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for poly in getattr(geom, "geoms", [geom]):
+            x, y = poly.exterior.coords.xy
+            xs += list(x) + [None]
+            ys += list(y) + [None]
+        info = provinces.loc[row.province_code]
+        lines = [f"<b>{row.name_en}</b> ({row.province_code})"]
+        if pd.notna(info["name_local"]):
+            lines.append(str(info["name_local"]))
+        if pd.notna(info["area_km2"]):
+            lines.append(f"area {info['area_km2']:,.0f} km²")
+        if pd.notna(info["population"]):
+            lines.append(f"population {info['population']:,} ({info['population_year']} census)")
+        span = spans.get(row.province_code)
+        if span is not None:
+            joined = span.joined if pd.isna(span.joined_by) else f"{span.joined}–{span.joined_by}"
+            lines.append(f"in the triangle from {joined}"
+                         + (f" until {span.left}" if pd.notna(span.left) else ""))
+        colour = COUNTRY_COLOURS.get(row.country, "#999999")
+        member = row.state in ("member", "uncertain")
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, fill="toself", mode="lines", line={"width": 0.6, "color": "white"},
+            fillcolor=colour if member else "#d9d4c7", opacity=0.85 if member else 0.6,
+            hoverinfo="text", hovertext="<br>".join(lines), showlegend=False,
+            name=f"{row.province_code} {'member' if member else row.state}"))
+    fig.update_layout(
+        title=f"The CLV Development Triangle on {on} (hover for details)",
+        plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 50, "b": 30}, height=700,
+        xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1.04},
+        annotations=[{"text": "Boundaries: " + gdf.attrs.get("attribution", ""), "showarrow": False,
+                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.04, "font": {"size": 9}}])
+    return fig
+
+
+def save_interactive(fig: Any, path: Path | str) -> Path:
+    """Write an interactive map as one self-contained HTML file (plotly.js embedded).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = save_interactive(interactive_map("2010-01-01"), Path(tempfile.mkdtemp()) / "map.html")
+    >>> "<script src=" in out.read_text(encoding="utf-8")
+    False
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.write_html(path, include_plotlyjs=True, full_html=True, include_mathjax=False,
+                   config={"displaylogo": False})
+    return path
+
+
+def interactive_html(fig: Any) -> Any:
+    """Show an interactive map in a notebook with plotly.js embedded (no CDN needed).
+
+    Examples
+    --------
+    >>> html = interactive_html(interactive_map("2010-01-01"))
+    >>> "cdn.plot.ly/plotly" in html.data
+    False
+    """
+    from IPython.display import HTML
+
+    return HTML(fig.to_html(include_plotlyjs=True, full_html=False, include_mathjax=False,
+                            config={"displaylogo": False}))
