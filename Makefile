@@ -27,7 +27,7 @@ site: $(STAMP)
 	$(BIN)/clvlib build --out _build
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks conftest.py
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)
@@ -38,6 +38,7 @@ validate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_foundation.py
+	$(BIN)/python benchmarks/bench_geo.py
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache
