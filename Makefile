@@ -6,6 +6,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+# Boundary files: use the offline mirror beside the checkout when there is one (as on CI);
+# an explicit CLVLIB_MIRROR in the environment wins. See README, "Working offline".
+SHARED_MIRROR := $(wildcard $(CURDIR)/../shared/data/boundaries)
+ifneq ($(SHARED_MIRROR),)
+export CLVLIB_MIRROR ?= $(abspath $(SHARED_MIRROR))
+endif
+
 .PHONY: site test lab lint validate bench clean help
 
 help:
