@@ -39,9 +39,10 @@ def main() -> int:
             start = time.perf_counter()
             geo.boundaries(level)
             cached.append(time.perf_counter() - start)
-        med = statistics.median(cached)
+        med, worst = statistics.median(cached), max(cached)
+        verdict = "OK" if worst <= 0.3 else "MISSED"
         print(f"level {level}: first load {first * 1000:7.1f} ms; cached median {med * 1000:6.1f} ms "
-              f"(max {max(cached) * 1000:6.1f} ms) target <= 300 ms  {'OK' if max(cached) <= 0.3 else 'MISSED'}")
+              f"(max {worst * 1000:6.1f} ms) target <= 300 ms  {verdict}")
     return 0
 
 
