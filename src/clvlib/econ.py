@@ -1,0 +1,268 @@
+"""Economic indicators on the ``trade`` and ``investment`` tables, with honest refusals.
+
+Figures are stored as their sources state them (``value`` and ``unit``), over a
+period (``period_start`` to ``period_end``, partial dates), from one side's
+statistics (``reporter``; a figure is *mirror* data when the reporter is the
+partner). The helpers convert units, pick one report among several with a
+documented preference, compute growth, shares, a concentration index and the
+gap between two sides' statistics, and refuse inputs that would give a wrong
+answer silently: mixed or unknown units, partial years mixed with full years,
+overlapping periods, duplicate reports.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from clvlib.catalog import partial_date_bounds
+from clvlib.errors import ClvlibError
+
+UNITS = {"USD": 1.0, "USD thousand": 1e3, "USD million": 1e6, "USD billion": 1e9}
+"""Multipliers from each stated unit to US dollars."""
+
+BASIS_PREFERENCE = ("reporter", "mirror")
+"""A country's own statistics first, then its partners' (mirror) figures."""
+
+KIND_PREFERENCE = ("statistics", "official", "dataset", "news", "academic", "encyclopedia",
+                   "archive", "legal", "travel", "other")
+"""Source kinds in the order :func:`pick_one` prefers them."""
+
+KEY = ["country", "partner", "flow", "period_start", "period_end"]
+
+
+class UnitError(ClvlibError, ValueError):
+    """Values in different or unknown units would be combined."""
+
+
+class PeriodError(ClvlibError, ValueError):
+    """Periods that cannot be compared or summed (partial years, overlaps)."""
+
+
+class DuplicateReportError(ClvlibError, ValueError):
+    """Several reports of the same flow where one was expected: pick one first."""
+
+
+def to_usd(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``value_usd``: ``value`` converted from its stated ``unit`` to US dollars.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"value": [2.94, 450.0], "unit": ["USD billion", "USD million"]})
+    >>> to_usd(t)["value_usd"].tolist()
+    [2940000000.0, 450000000.0]
+    """
+    unknown = sorted(set(frame["unit"].astype(str)) - set(UNITS))
+    if unknown:
+        raise UnitError(f"unknown unit(s) {unknown}; known: {sorted(UNITS)}")
+    out = frame.copy()
+    out["value_usd"] = out["value"].astype(float) * out["unit"].astype(str).map(UNITS).astype(float)
+    return out
+
+
+def period_months(start: str, end: str) -> int:
+    """How many calendar months a period covers.
+
+    Examples
+    --------
+    >>> period_months("2023", "2023"), period_months("2024-01", "2024-11")
+    (12, 11)
+    """
+    first, last = partial_date_bounds(str(start))[0], partial_date_bounds(str(end))[1]
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def full_years(frame: pd.DataFrame) -> pd.DataFrame:
+    """Keep the rows that cover exactly one calendar year; adds a ``year`` column.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"period_start": ["2023", "2024-01"], "period_end": ["2023", "2024-11"]})
+    >>> full_years(t)["year"].tolist()
+    [2023]
+    """
+    starts = frame["period_start"].astype(str)
+    ends = frame["period_end"].astype(str)
+    whole = [period_months(s, e) == 12 and partial_date_bounds(s)[0].month == 1
+             for s, e in zip(starts, ends, strict=True)]
+    out = frame[whole].copy()
+    out["year"] = [partial_date_bounds(s)[0].year for s in out["period_start"].astype(str)]
+    return out
+
+
+def pick_one(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One report per flow and period, by a documented preference, with the spread.
+
+    Preference: the country's own statistics over mirror figures
+    (:data:`BASIS_PREFERENCE`), then the source kind (:data:`KIND_PREFERENCE`, first
+    source of the row), then the row's order in the table. Adds ``reports`` (how
+    many reports there were) and ``low``/``high`` (their range in US dollars).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"country": ["KHM"] * 2, "partner": ["VNM"] * 2, "flow": ["total"] * 2,
+    ...     "period_start": ["2023"] * 2, "period_end": ["2023"] * 2, "reporter": ["VNM", "KHM"],
+    ...     "value": [4.7, 4.5], "unit": ["USD billion"] * 2, "source_ids": ["a", "b"]})
+    >>> one = pick_one(t)
+    >>> one[["reporter", "reports", "low", "high"]].values.tolist()
+    [['KHM', 2, 4500000000.0, 4700000000.0]]
+    """
+    data = to_usd(frame).reset_index(drop=True)
+    data["_basis"] = [BASIS_PREFERENCE.index("reporter" if r == c else "mirror")
+                      for r, c in zip(data["reporter"], data["country"], strict=True)]
+    if sources is not None and "source_ids" in data:
+        kinds = sources.set_index("source_id")["kind"].astype(str)
+        data["_kind"] = [KIND_PREFERENCE.index(kinds.get(str(s).split(";")[0].strip(), "other"))
+                         for s in data["source_ids"]]
+    else:
+        data["_kind"] = 0
+    data["_row"] = range(len(data))
+    grouped = data.groupby(KEY, sort=False, observed=True)["value_usd"]
+    data["reports"] = grouped.transform("size")
+    data["low"] = grouped.transform("min")
+    data["high"] = grouped.transform("max")
+    best = data.sort_values(["_basis", "_kind", "_row"]).drop_duplicates(KEY, keep="first")
+    return best.sort_values("_row").drop(columns=["_basis", "_kind", "_row"]).reset_index(drop=True)
+
+
+def _check_one_per_key(frame: pd.DataFrame, key: list[str]) -> None:
+    dup = frame.duplicated(subset=key, keep=False)
+    if dup.any():
+        first = frame.loc[dup, key].iloc[0].to_dict()
+        raise DuplicateReportError(f"{int(dup.sum())} rows report the same flow (e.g. {first}); "
+                                   "use pick_one() first, or look at the spread")
+
+
+def growth(frame: pd.DataFrame) -> pd.DataFrame:
+    """Year-on-year growth (per cent) of one flow, on full calendar years only.
+
+    Refuses partial-year rows (:class:`PeriodError`) and several reports of the
+    same year (:class:`DuplicateReportError`). Years missing from the series give
+    no growth figure rather than a growth over two years.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"country": ["KHM"] * 3, "partner": ["VNM"] * 3, "flow": ["total"] * 3,
+    ...     "period_start": ["2021", "2022", "2024"], "period_end": ["2021", "2022", "2024"],
+    ...     "reporter": ["VNM"] * 3, "value": [100.0, 110.0, 121.0], "unit": ["USD million"] * 3})
+    >>> growth(t)[["year", "growth_pct"]].round(6).values.tolist()
+    [[2021.0, nan], [2022.0, 10.0], [2024.0, nan]]
+    """
+    partial = [period_months(s, e) != 12 for s, e in zip(frame["period_start"], frame["period_end"],
+                                                          strict=True)]
+    if any(partial):
+        raise PeriodError("growth() takes full calendar years only; partial-year rows: "
+                          + ", ".join(f"{s}–{e}" for (s, e), p in zip(
+                              zip(frame["period_start"], frame["period_end"], strict=True), partial,
+                              strict=True) if p))
+    if frame[["country", "partner", "flow"]].drop_duplicates().shape[0] > 1:
+        raise ValueError("growth() takes one flow (one country, partner and flow) at a time")
+    data = full_years(to_usd(frame))
+    _check_one_per_key(data, ["year"])
+    data = data.sort_values("year")
+    previous = data["value_usd"].shift(1)
+    consecutive = data["year"].diff() == 1
+    data["growth_pct"] = ((data["value_usd"] / previous - 1) * 100).where(consecutive)
+    return data.reset_index(drop=True)
+
+
+def shares(frame: pd.DataFrame, total: float | None = None) -> pd.DataFrame:
+    """Each partner's share of a country's flow in one period.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows for one country, one flow and one period, one row per partner.
+    total : float, optional
+        The country's total flow in US dollars (with all partners). Without it,
+        shares are of the partners listed.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"country": ["KHM"] * 2, "partner": ["USA", "VNM"], "flow": ["exports"] * 2,
+    ...     "period_start": ["2023"] * 2, "period_end": ["2023"] * 2, "reporter": ["KHM"] * 2,
+    ...     "value": [3.0, 1.0], "unit": ["USD billion"] * 2})
+    >>> shares(t)["share"].tolist()
+    [0.75, 0.25]
+    """
+    key = ["country", "flow", "period_start", "period_end"]
+    if frame[key].drop_duplicates().shape[0] != 1:
+        raise PeriodError("shares() takes one country, flow and period at a time; "
+                          f"got {frame[key].drop_duplicates().to_dict('records')}")
+    _check_one_per_key(frame, ["partner"])
+    data = to_usd(frame)
+    denominator = total if total is not None else data["value_usd"].sum()
+    if total is not None and data["value_usd"].sum() > total * 1.000001:
+        raise ValueError("the partners add up to more than the total given")
+    data["share"] = data["value_usd"] / denominator
+    return data.sort_values("share", ascending=False).reset_index(drop=True)
+
+
+def hhi(share: pd.Series) -> float:
+    """Herfindahl–Hirschman index of concentration: the sum of squared shares (0 to 1).
+
+    1 means a single partner; 1/n means n equal partners.
+
+    Examples
+    --------
+    >>> hhi(pd.Series([0.5, 0.5]))
+    0.5
+    """
+    values = pd.Series(share, dtype=float)
+    if (values < 0).any() or values.sum() > 1.000001:
+        raise ValueError("shares must be non-negative and add up to at most 1")
+    return float((values**2).sum())
+
+
+def mirror_gap(frame: pd.DataFrame, exporter: str, importer: str) -> pd.DataFrame:
+    """Compare what the exporter reports selling with what the importer reports buying.
+
+    For each full year with both figures: ``exports_reported`` (the exporter's
+    statistics), ``imports_reported`` (the importer's), the ``gap_usd``
+    (imports minus exports) and ``gap_pct`` (relative to the exports).
+    Imports are usually valued CIF and exports FOB, so some gap is expected.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"country": ["VNM", "KHM"], "partner": ["KHM", "VNM"],
+    ...     "flow": ["exports", "imports"], "period_start": ["2023"] * 2, "period_end": ["2023"] * 2,
+    ...     "reporter": ["VNM", "KHM"], "value": [3.0, 2.4], "unit": ["USD billion"] * 2})
+    >>> mirror_gap(t, "VNM", "KHM")["gap_pct"].round(1).tolist()
+    [-20.0]
+    """
+    data = full_years(to_usd(frame))
+    out_side = data[(data["country"] == exporter) & (data["partner"] == importer)
+                    & (data["flow"] == "exports") & (data["reporter"] == exporter)]
+    in_side = data[(data["country"] == importer) & (data["partner"] == exporter)
+                   & (data["flow"] == "imports") & (data["reporter"] == importer)]
+    _check_one_per_key(out_side, ["year"])
+    _check_one_per_key(in_side, ["year"])
+    merged = out_side[["year", "value_usd"]].merge(in_side[["year", "value_usd"]], on="year",
+                                                   suffixes=("_exports", "_imports"))
+    merged = merged.rename(columns={"value_usd_exports": "exports_reported",
+                                    "value_usd_imports": "imports_reported"})
+    merged["gap_usd"] = merged["imports_reported"] - merged["exports_reported"]
+    merged["gap_pct"] = 100 * merged["gap_usd"] / merged["exports_reported"]
+    return merged.sort_values("year").reset_index(drop=True)
+
+
+def total(frame: pd.DataFrame) -> float:
+    """Sum of values in US dollars, refusing overlapping periods or mixed period lengths.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"period_start": ["2022", "2023"], "period_end": ["2022", "2023"],
+    ...     "value": [1.0, 2.0], "unit": ["USD billion"] * 2})
+    >>> total(t)
+    3000000000.0
+    """
+    lengths = {period_months(s, e) for s, e in zip(frame["period_start"], frame["period_end"],
+                                                   strict=True)}
+    if len(lengths) > 1:
+        raise PeriodError(f"periods of different lengths ({sorted(lengths)} months) would be "
+                          "summed as if they were alike")
+    spans = sorted((partial_date_bounds(str(s))[0], partial_date_bounds(str(e))[1])
+                   for s, e in zip(frame["period_start"], frame["period_end"], strict=True))
+    for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False):
+        if s2 <= e1:
+            raise PeriodError(f"overlapping periods: one ends {e1.date()}, the next starts {s2.date()}")
+    return float(to_usd(frame)["value_usd"].sum())

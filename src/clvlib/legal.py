@@ -1,0 +1,195 @@
+"""Legal mechanics: how a party leaves an instrument, on two planes.
+
+:func:`exit_route` builds the ordered steps by which a party leaves one of the
+triangle's instruments: towards the other parties (the *international* plane)
+and inside the leaving state (the *domestic* plane). The rules are rows of the
+``provisions`` table: each says on which plane it acts, when it applies (a
+condition on the instrument's facts), who acts, what they do, in what order and
+with what notice. The code only matches conditions and adds up dates, so a rule
+changes by editing data, with its source.
+
+When a fact a rule needs is unknown (say, whether a treaty has a withdrawal
+clause, or how another state approves treaties), the route says which fact is
+missing instead of guessing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from clvlib.catalog import partial_date_bounds, partial_date_problem, split_list
+from clvlib.errors import ClvlibError
+
+PLANES = ("international", "domestic")
+UNKNOWN = "unknown"
+
+
+class MissingFactError(ClvlibError):
+    """A route needs facts the data does not hold (raised only with ``strict=True``)."""
+
+    def __init__(self, instrument_id: str, missing: list[str]):
+        self.instrument_id = instrument_id
+        self.missing = missing
+        super().__init__(f"{instrument_id}: cannot build the exit route without: " + "; ".join(missing))
+
+
+@dataclass
+class Route:
+    """An exit route: the ordered steps, the facts used, and any missing facts.
+
+    ``steps`` is a DataFrame with ``order``, ``plane``, ``actor``, ``act``,
+    ``basis`` (provision ids), ``earliest_effective`` (a date, or ``NaT`` when it
+    cannot be computed) and ``explanation``.
+    """
+
+    instrument_id: str
+    party: str
+    notice_date: pd.Timestamp | None
+    facts: dict[str, Any]
+    steps: pd.DataFrame
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when no fact was missing."""
+        return not self.missing
+
+    def _repr_html_(self) -> str:
+        head = f"<p><b>Exit route</b> of <code>{self.party}</code> from <code>{self.instrument_id}</code>"
+        if self.notice_date is not None:
+            head += f", notice given {self.notice_date:%Y-%m-%d}"
+        head += "</p>"
+        tail = "" if self.complete else "<p><b>Missing facts:</b> " + "; ".join(self.missing) + "</p>"
+        return head + self.steps.to_html(index=False) + tail
+
+
+def _facts(row: pd.Series, party: str) -> dict[str, Any]:
+    """The facts the rules test, from an instrument row, for one leaving party."""
+    def clean(value: Any) -> Any:
+        return UNKNOWN if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+    facts = {
+        "binding": clean(row.get("binding")),
+        "withdrawal_clause": clean(row.get("withdrawal_clause")),
+        "notice_months": row.get("notice_months"),
+        "clause_article": clean(row.get("clause_article")),
+        "approval": clean(row.get("kh_approval")) if party == "KHM" else UNKNOWN,
+    }
+    return facts
+
+
+def _matches(condition: str, facts: dict[str, Any]) -> bool | str:
+    """True/False, or the name of the unknown fact the condition depends on."""
+    for clause in split_list(condition):
+        key, _, wanted = clause.partition("=")
+        key, wanted = key.strip(), wanted.strip()
+        value = facts.get(key, UNKNOWN)
+        if value == UNKNOWN:
+            return key
+        if str(value) != wanted:
+            return False
+    return True
+
+
+_FACT_WORDS = {
+    "binding": "whether the instrument is legally binding (a treaty) or a political commitment",
+    "withdrawal_clause": "whether the instrument has its own withdrawal or termination clause",
+    "approval": "how the leaving state approved the instrument at home (government only or the legislature)",
+    "notice_months": "the notice period of the instrument's withdrawal clause",
+}
+
+
+def exit_route(instrument_id: str, party: str = "KHM", notice_date: str | None = None, *,
+               overrides: dict[str, Any] | None = None, instruments: pd.DataFrame | None = None,
+               provisions: pd.DataFrame | None = None, strict: bool = False) -> Route:
+    """The steps by which ``party`` leaves an instrument, on the international and domestic planes.
+
+    Parameters
+    ----------
+    instrument_id : str
+        A row of the ``instruments`` table.
+    party : str
+        ISO 3166-1 alpha-3 code of the leaving party (must be a party to it).
+    notice_date : str, optional
+        ``YYYY-MM-DD`` on which notice is given; effective dates count from it.
+    overrides : dict, optional
+        Facts to change for a hypothetical, e.g. ``{"withdrawal_clause": "yes",
+        "notice_months": 6}`` or ``{"approval": "government only"}``.
+    instruments, provisions : pandas.DataFrame, optional
+        The tables to use (default: :func:`clvlib.load`).
+    strict : bool
+        Raise :class:`MissingFactError` instead of returning an incomplete route.
+
+    Returns
+    -------
+    Route
+
+    Examples
+    --------
+    >>> route = exit_route("mou_preferential_policies_2008", notice_date="2024-09-20")
+    >>> route.steps["plane"].tolist()[0]
+    'international'
+    """
+    from clvlib.data import load
+
+    instruments = instruments if instruments is not None else load("instruments")
+    provisions = provisions if provisions is not None else load("provisions")
+    hit = instruments[instruments["instrument_id"] == instrument_id]
+    if hit.empty:
+        raise KeyError(f"no instrument {instrument_id!r}; see load('instruments')")
+    row = hit.iloc[0]
+    parties = split_list(row["parties"])
+    if party not in parties:
+        raise ValueError(f"{party} is not a party to {instrument_id} (parties: {', '.join(parties)})")
+    notice = None
+    if notice_date is not None:
+        problem = partial_date_problem(notice_date)
+        if problem or len(notice_date) != 10:
+            raise ValueError(f"notice_date {notice_date!r} must be a day, YYYY-MM-DD")
+        notice = partial_date_bounds(notice_date)[0]
+    facts = _facts(row, party)
+    facts.update(overrides or {})
+    steps: list[dict[str, Any]] = []
+    missing: list[str] = []
+    def need(fact: str) -> None:
+        words = _FACT_WORDS.get(fact, fact)
+        if words not in missing:
+            missing.append(words)
+
+    for plane in PLANES:
+        rules = provisions[(provisions["plane"] == plane) & provisions["step_order"].notna()]
+        for rule in rules.sort_values(["step_order", "provision_id"]).itertuples():
+            verdict = _matches(rule.applies_when, facts)
+            if verdict is False:
+                continue
+            if verdict is not True:
+                need(verdict)
+                continue
+            effective: Any = pd.NaT
+            basis = [rule.provision_id]
+            if rule.timing == "immediate" and notice is not None:
+                effective = notice
+            elif rule.timing == "after_notice_period" and notice is not None:
+                effective = notice + pd.DateOffset(months=int(rule.notice_months))
+            elif rule.timing == "after_clause_period":
+                months = facts.get("notice_months")
+                if months is None or pd.isna(months):
+                    need("notice_months")
+                elif notice is not None:
+                    effective = notice + pd.DateOffset(months=int(months))
+                if facts.get("clause_article") not in (None, UNKNOWN):
+                    basis.append(f"{instrument_id} {facts['clause_article']}")
+            steps.append({
+                "plane": plane, "actor": rule.actor, "act": rule.act, "basis": "; ".join(basis),
+                "earliest_effective": effective, "explanation": rule.explanation,
+            })
+    if strict and missing:
+        raise MissingFactError(instrument_id, missing)
+    frame = pd.DataFrame(steps, columns=["plane", "actor", "act", "basis", "earliest_effective",
+                                         "explanation"])
+    frame.insert(0, "order", range(1, len(frame) + 1))
+    frame["earliest_effective"] = pd.to_datetime(frame["earliest_effective"])
+    return Route(instrument_id, party, notice, facts, frame, missing)
