@@ -71,8 +71,9 @@ def _facts(row: pd.Series, party: str) -> dict[str, Any]:
     def clean(value: Any) -> Any:
         return UNKNOWN if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
+    binding = clean(row.get("binding"))
     facts = {
-        "binding": clean(row.get("binding")),
+        "binding": UNKNOWN if binding == "not described" else binding,
         "withdrawal_clause": clean(row.get("withdrawal_clause")),
         "notice_months": row.get("notice_months"),
         "clause_article": clean(row.get("clause_article")),
@@ -95,7 +96,8 @@ def _matches(condition: str, facts: dict[str, Any]) -> bool | str:
 
 
 _FACT_WORDS = {
-    "binding": "whether the instrument is legally binding (a treaty) or a political commitment",
+    "binding": ("whether the instrument is legally binding (a treaty) or a political commitment"
+                " (sources do not describe it)"),
     "withdrawal_clause": "whether the instrument has its own withdrawal or termination clause",
     "approval": "how the leaving state approved the instrument at home (government only or the legislature)",
     "notice_months": "the notice period of the instrument's withdrawal clause",
@@ -161,12 +163,14 @@ def exit_route(instrument_id: str, party: str = "KHM", notice_date: str | None =
 
     for plane in PLANES:
         rules = provisions[(provisions["plane"] == plane) & provisions["step_order"].notna()]
+        previous: Any = pd.NaT
         for rule in rules.sort_values(["step_order", "provision_id"]).itertuples():
             verdict = _matches(rule.applies_when, facts)
             if verdict is False:
                 continue
             if verdict is not True:
                 need(verdict)
+                previous = pd.NaT  # a step is missing: later dates cannot be chained from it
                 continue
             effective: Any = pd.NaT
             basis = [rule.provision_id]
@@ -174,6 +178,8 @@ def exit_route(instrument_id: str, party: str = "KHM", notice_date: str | None =
                 effective = notice
             elif rule.timing == "after_notice_period" and notice is not None:
                 effective = notice + pd.DateOffset(months=int(rule.notice_months))
+            elif rule.timing == "when_previous_takes_effect":
+                effective = previous
             elif rule.timing == "after_clause_period":
                 months = facts.get("notice_months")
                 if months is None or pd.isna(months):
@@ -186,6 +192,7 @@ def exit_route(instrument_id: str, party: str = "KHM", notice_date: str | None =
                 "plane": plane, "actor": rule.actor, "act": rule.act, "basis": "; ".join(basis),
                 "earliest_effective": effective, "explanation": rule.explanation,
             })
+            previous = effective
     if strict and missing:
         raise MissingFactError(instrument_id, missing)
     frame = pd.DataFrame(steps, columns=["plane", "actor", "act", "basis", "earliest_effective",
@@ -193,3 +200,71 @@ def exit_route(instrument_id: str, party: str = "KHM", notice_date: str | None =
     frame.insert(0, "order", range(1, len(frame) + 1))
     frame["earliest_effective"] = pd.to_datetime(frame["earliest_effective"])
     return Route(instrument_id, party, notice, facts, frame, missing)
+
+
+def plot_exit_route(route: Route, actual: dict[str, str] | None = None, *,
+                    title: str | None = None, figsize: tuple[float, float] = (13.33, 5.5)) -> Any:
+    """Draw an exit route as a process over time, on two lanes (international, domestic).
+
+    Steps with a computable date are filled dots at that date; steps whose date
+    cannot be computed (a vote, a missing notice period) are hollow and placed in
+    order after the last dated step, labelled "date open". ``actual`` marks what
+    really happened as dashed vertical lines, e.g. ``{"letters sent": "2024-09-20"}``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> route = exit_route("trade_agreement_2016", notice_date="2024-09-20",
+    ...                    overrides={"withdrawal_clause": "no"})
+    >>> fig = plot_exit_route(route, {"Assembly vote": "2024-11-08"})
+    >>> sorted(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "actual")
+    ['Assembly vote']
+    """
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    steps = route.steps
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    lane = {"international": 1.0, "domestic": 0.0}
+    dated = steps["earliest_effective"].dropna()
+    actual_days = [pd.Timestamp(d) for d in (actual or {}).values()]
+    anchor = route.notice_date or (dated.min() if len(dated) else None)
+    known = list(dated) + actual_days + ([anchor] if anchor is not None else [])
+    start = min(known) if known else pd.Timestamp("2024-01-01")
+    end = max(known) if known else start
+    span = max((end - start).days, 60)
+    step_gap = pd.Timedelta(days=span / 8)
+    colours = {"international": "#2471a3", "domestic": "#c0392b"}
+    for plane, y in lane.items():
+        rows = steps[steps["plane"] == plane]
+        cursor = start
+        for i, row in enumerate(rows.itertuples()):
+            when = row.earliest_effective
+            open_date = pd.isna(when)
+            x = cursor + step_gap if open_date else when
+            cursor = x
+            ax.plot([x], [y], "o", ms=11, mfc="white" if open_date else colours[plane],
+                    mec=colours[plane], mew=2, zorder=3)
+            label = f"{row.order}. {row.actor}\n{row.act}"
+            label += "\n(date open)" if open_date else f"\n{when:%Y-%m-%d}"
+            ax.annotate(label, (x, y), xytext=(0, 14 if i % 2 == 0 else -14), textcoords="offset points",
+                        ha="center", va="bottom" if i % 2 == 0 else "top", fontsize=7.5, wrap=True,
+                        gid="step")
+    for name, day in (actual or {}).items():
+        when = pd.Timestamp(day)
+        ax.axvline(when, color="0.35", linestyle="--", linewidth=1)
+        ax.text(when, 1.45, name, rotation=0, ha="left", va="top", fontsize=8, color="0.25", gid="actual")
+    ax.set_yticks([0, 1], ["domestic", "international"])
+    ax.set_ylim(-0.7, 1.55)
+    ax.set_xlim(start - step_gap, max(end, start + step_gap * 6) + step_gap * 2)
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator())
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    head = title or f"How {route.party} leaves {route.instrument_id}"
+    if route.missing:
+        head += "  (missing: " + "; ".join(route.missing) + ")"
+    ax.set_title(head, loc="left", fontsize=11, wrap=True)
+    return fig
