@@ -44,7 +44,8 @@ def test_real_data_passes_with_frictionless():
     assert report.ok, str(report)
     assert report.frictionless
     assert set(report.rows) == {"sources", "provinces", "province_figures", "province_names",
-                                "events", "eras", "membership", "crosswalk_2025", "places"}
+                                "events", "eras", "membership", "crosswalk_2025", "places",
+                                "instruments", "provisions", "vclt_status"}
 
 
 def test_wrong_type_in_a_cell(edit):

@@ -36,7 +36,7 @@ class MissingFactError(ClvlibError):
         super().__init__(f"{instrument_id}: cannot build the exit route without: " + "; ".join(missing))
 
 
-@dataclass
+@dataclass(repr=False)
 class Route:
     """An exit route: the ordered steps, the facts used, and any missing facts.
 
@@ -56,6 +56,15 @@ class Route:
     def complete(self) -> bool:
         """True when no fact was missing."""
         return not self.missing
+
+    def __repr__(self) -> str:
+        notice = f", notice {self.notice_date:%Y-%m-%d}" if self.notice_date is not None else ""
+        lines = [f"Exit route of {self.party} from {self.instrument_id}{notice}",
+                 self.steps[["order", "plane", "actor", "act", "basis", "earliest_effective"]]
+                 .to_string(index=False)]
+        if self.missing:
+            lines.append("Missing facts: " + "; ".join(self.missing))
+        return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         head = f"<p><b>Exit route</b> of <code>{self.party}</code> from <code>{self.instrument_id}</code>"
