@@ -106,3 +106,43 @@ def test_total_refuses_overlaps_and_mixed_lengths():
                    ("KHM", "VNM", "total", "2024-06", "2024-11", "VNM", 2, "USD billion", "s"))
     with pytest.raises(econ.PeriodError, match="overlapping"):
         econ.total(overlap)
+
+
+# ---------------------------------------------------------------- the real tables
+
+
+def test_trade_basis_matches_reporter():
+    import clvlib
+
+    t = clvlib.load("trade")
+    expected = ["not stated" if pd.isna(r) else ("reporter" if r == c else "mirror")
+                for r, c in zip(t["reporter"], t["country"], strict=True)]
+    assert t["basis"].astype(str).tolist() == expected
+
+
+def test_the_two_sides_disagree_where_both_report():
+    import clvlib
+
+    sides = econ.compare_sides(clvlib.load("trade"), "VNM", "KHM", sources=clvlib.load("sources"))
+    both = sides.dropna()
+    assert set(both["year"]) >= {2016, 2019, 2020, 2022}
+    # hand-checked: 2022 Vietnam 10.57 bn against Cambodia 6.136 bn
+    assert both.set_index("year").loc[2022, "ratio"] == pytest.approx(10.57 / 6.136)
+    assert (both["ratio"] > 1.5).all()
+
+
+def test_vietnam_is_second_export_market_in_jan_oct_2024():
+    import clvlib
+
+    t = clvlib.load("trade")
+    ten = t[(t["country"] == "KHM") & (t["flow"] == "exports") & (t["period_start"] == "2024-01")
+            & (t["period_end"] == "2024-10")]
+    assert econ.shares(ten)["partner"].astype(str).tolist()[:2] == ["USA", "VNM"]
+
+
+def test_project_facts_keep_both_canal_versions():
+    import clvlib
+
+    facts = clvlib.load("project_facts")
+    lengths = facts[(facts["project_id"] == "funan_techo_canal") & (facts["fact"] == "length")]
+    assert set(lengths["value"]) == {"180", "151.6", "174"}

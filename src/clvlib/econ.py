@@ -266,3 +266,32 @@ def total(frame: pd.DataFrame) -> float:
         if s2 <= e1:
             raise PeriodError(f"overlapping periods: one ends {e1.date()}, the next starts {s2.date()}")
     return float(to_usd(frame)["value_usd"].sum())
+
+
+def compare_sides(frame: pd.DataFrame, a: str, b: str, flow: str = "total",
+                  sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each side's own figure for the same flow between two countries, year by year.
+
+    For every full year: ``a`` as ``a`` reports its trade with ``b``, and ``b``
+    as ``b`` reports its trade with ``a`` (one report each, chosen by
+    :func:`pick_one`), their ratio and how many reports each side had.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"country": ["VNM", "KHM"], "partner": ["KHM", "VNM"], "flow": ["total"] * 2,
+    ...     "period_start": ["2022"] * 2, "period_end": ["2022"] * 2, "reporter": ["VNM", "KHM"],
+    ...     "value": [10.57, 6.136], "unit": ["USD billion"] * 2})
+    >>> compare_sides(t, "VNM", "KHM")[["year", "ratio"]].round(2).values.tolist()
+    [[2022.0, 1.72]]
+    """
+    sides = []
+    for country, partner in ((a, b), (b, a)):
+        part = frame[(frame["country"] == country) & (frame["partner"] == partner)
+                     & (frame["flow"] == flow) & (frame["reporter"] == country)]
+        part = full_years(pick_one(part, sources)) if len(part) else part.assign(year=[], value_usd=[],
+                                                                                  reports=[])
+        sides.append(part[["year", "value_usd", "reports"]].rename(
+            columns={"value_usd": f"{country}_reports", "reports": f"{country}_n"}))
+    merged = sides[0].merge(sides[1], on="year", how="outer").sort_values("year")
+    merged["ratio"] = merged[f"{a}_reports"] / merged[f"{b}_reports"]
+    return merged.reset_index(drop=True)

@@ -573,13 +573,56 @@ def _draw_members(ax: Any, gdf: gpd.GeoDataFrame, countries: gpd.GeoDataFrame,
     ax.set_ylabel("")
 
 
+def project_geometries(*, data_dir: Path | str | None = None) -> gpd.GeoDataFrame:
+    """The ``projects`` table as geometries: a line through its places and provinces.
+
+    A place is its coordinates from ``places``; a province is a point inside its
+    boundary (``representative_point``). One location gives a point, several a
+    line in route order (or points, for ``kind == "road"`` whose route is unknown).
+
+    Examples
+    --------
+    >>> g = project_geometries()
+    >>> g.set_index("project_id").geometry.geom_type.to_dict()["funan_techo_canal"]
+    'LineString'
+    """
+    import geopandas as gpd
+    from shapely.geometry import LineString, MultiPoint, Point
+
+    from clvlib.catalog import split_list
+    from clvlib.data import load
+
+    projects = load("projects", data_dir=data_dir)
+    places = load("places", data_dir=data_dir).set_index("place_id")
+    provinces = boundaries(1, data_dir=data_dir).set_index("province_code")
+    shapes = []
+    for row in projects.itertuples():
+        points = []
+        for item in split_list(row.location):
+            if item in places.index:
+                points.append(Point(float(places.loc[item, "lon"]), float(places.loc[item, "lat"])))
+            elif item in provinces.index:
+                points.append(provinces.loc[item, "geometry"].representative_point())
+            else:
+                raise KeyError(f"project {row.project_id}: location {item!r} is neither "
+                               "a place nor a province")
+        if len(points) == 1:
+            shapes.append(points[0])
+        elif row.kind == "road":
+            shapes.append(MultiPoint(points))
+        else:
+            shapes.append(LineString(points))
+    return gpd.GeoDataFrame(projects, geometry=shapes, crs="EPSG:4326")
+
+
 def plot_region(on: str = "2024-09-19", version: str | None = None, *,
-                data_dir: Path | str | None = None,
+                data_dir: Path | str | None = None, projects: bool = False,
                 figsize: tuple[float, float] = (13.33, 7.5)) -> Any:
     """A slide-ready map of the triangle on a date, within the three countries and their neighbours.
 
     Member provinces are filled in their country's colour; provinces whose
     joining date the sources leave open are shown pale with a dashed edge;
+    with ``projects=True`` the projects of :func:`project_geometries` are drawn too;
     Cambodia's four are hatched as withdrawn on dates from 20 September 2024.
     National and provincial capitals (from the ``places`` table) are labelled;
     a scale bar, a locator inset and an attribution line are added.
@@ -610,6 +653,18 @@ def plot_region(on: str = "2024-09-19", version: str | None = None, *,
     # frame the triangle (every province that was ever a member) with room around it
     ever = gdf[gdf["province_code"].isin(load("membership", data_dir=data_dir)["province_code"])]
     xmin, ymin, xmax, ymax = ever.total_bounds
+    if projects:
+        works = project_geometries(data_dir=data_dir).to_crs(MAP_CRS)
+        for work in works.itertuples():
+            style = {"color": "#7d3c98", "linewidth": 3} if work.kind == "canal" else {
+                "color": "#7d3c98", "marker": "s", "markersize": 40}
+            gpd_work = works[works["project_id"] == work.project_id]
+            gpd_work.plot(ax=ax, zorder=4, **style)
+            x, y = work.geometry.centroid.x, work.geometry.centroid.y
+            ax.annotate(work.name, (x, y), xytext=(6, -10), textcoords="offset points", fontsize=8,
+                        color="#7d3c98", fontweight="bold", gid="project-label")
+        pxmin, pymin, pxmax, pymax = works.total_bounds
+        xmin, ymin, xmax, ymax = min(xmin, pxmin), min(ymin, pymin), max(xmax, pxmax), max(ymax, pymax)
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
     height = (ymax - ymin) * 1.6
     width = max((xmax - xmin) * 2.2, height * 1.45)
