@@ -17,6 +17,9 @@ project's own rules, which the standard cannot express:
     A date written at the precision the sources give (``YYYY``, ``YYYY-MM`` or
     ``YYYY-MM-DD``) that must exist on the calendar and, where a precision
     column is named, match it (``year``, ``month`` or ``day``).
+``{"evidence": true}``
+    A list of row references ``table:key`` (a composite key's parts joined by
+    ``|``), each of which must name an existing row of that table.
 ``{"notBefore": "date"}``
     A partial date that must not end before the partial date in the named
     column begins (an end date before its start date is an error).
@@ -292,6 +295,7 @@ class Catalog:
         problems += cell_problems
         problems += self._check_keys(table, raw)
         problems += self._check_references(table, raw)
+        problems += self._check_evidence(table, raw)
         return frame, problems
 
     def _read_raw(self, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -441,6 +445,29 @@ class Catalog:
                                                 "unknown-reference",
                                                 f"{item!r} is not a {ref['field']} in "
                                                 f"{ref['resource']!r}"))
+        return problems
+
+    def _check_evidence(self, table: Table, raw: pd.DataFrame) -> list[Problem]:
+        """``table:key`` references (clv.evidence) must name existing rows."""
+        problems: list[Problem] = []
+        keys: dict[str, set[str]] = {}
+        for fdesc in table.fields:
+            name = fdesc["name"]
+            if not fdesc.get("clv", {}).get("evidence") or name not in raw.columns:
+                continue
+            for idx, cell in raw[name].items():
+                for item in split_list(cell):
+                    target, _, key = item.partition(":")
+                    if target not in self._tables:
+                        msg = f"{item!r}: no table named {target!r}"
+                    else:
+                        if target not in keys:
+                            pk = self._tables[target].primary_key
+                            keys[target] = {"|".join(map(str, v)) for v in self._key_values(target, pk)}
+                        if key in keys[target]:
+                            continue
+                        msg = f"{item!r}: no row with that key in {target!r}"
+                    problems.append(Problem(table.file, int(idx) + 2, name, cell, "unknown-evidence", msg))
         return problems
 
     # ---- whole-package validation
