@@ -9,6 +9,7 @@ Examples
     clvlib cite provinces --bibtex
     clvlib validate
     clvlib build --out _build
+    clvlib student --out _build/student
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="project rules only (skip the slower frictionless pass)")
     p = sub.add_parser("build", help="execute the notebooks and render HTML")
     p.add_argument("--out", type=Path, default=Path("_build"), help="output folder")
+    p.add_argument("--notebooks", type=Path, default=None, help="notebook folder")
+    p = sub.add_parser("student", help="write student copies (solutions replaced by stubs)")
+    p.add_argument("--out", type=Path, default=Path("_build/student"), help="output folder")
     p.add_argument("--notebooks", type=Path, default=None, help="notebook folder")
     return ap
 
@@ -72,8 +76,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "build":
             from clvlib import site
 
-            out = site.build(args.out, notebooks=args.notebooks)
+            out = site.build(args.out, notebooks=args.notebooks, data_dir=args.data_dir)
             print(f"built {out}")
+        elif args.command == "student":
+            from clvlib import site
+
+            for path in site.write_student_copies(args.out, args.notebooks):
+                print(f"wrote {path}")
     except ClvlibError as exc:
         print(f"clvlib: error: {exc}", file=sys.stderr)
         return 1
