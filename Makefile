@@ -13,13 +13,14 @@ ifneq ($(SHARED_MIRROR),)
 export CLVLIB_MIRROR ?= $(abspath $(SHARED_MIRROR))
 endif
 
-.PHONY: site test lab lint validate bench clean help
+.PHONY: site test lab lint validate bench browser clean help
 
 help:
 	@echo "make site   execute every notebook and render HTML under _build/"
 	@echo "make test   run the whole test suite (lint, unit, data, notebooks)"
 	@echo "make lab    open JupyterLab on notebooks/"
 	@echo "make bench  run the benchmarks in benchmarks/"
+	@echo "make browser install headless Chromium for the browser test (Debian, as root)"
 
 # Rebuilt whenever pyproject.toml changes (or the venv lost its python).
 $(STAMP): pyproject.toml
@@ -33,9 +34,17 @@ $(STAMP): pyproject.toml
 site: $(STAMP)
 	$(BIN)/clvlib build --out _build
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check src tests benchmarks conftest.py
-	$(BIN)/python -m pytest
+	CLVLIB_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+
+# The real-browser test drives Debian's Chromium with its matching driver (no browser download).
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing chromium and chromium-driver (Debian packages) for the browser test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "the browser test needs Chromium: run 'sudo apt-get install chromium chromium-driver'"; exit 1; fi
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
@@ -46,6 +55,7 @@ validate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_foundation.py
 	$(BIN)/python benchmarks/bench_geo.py
+	$(BIN)/python benchmarks/bench_site.py
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache

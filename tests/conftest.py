@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from clvlib import site
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
@@ -47,3 +49,12 @@ def edit(data_copy: Path) -> Callable[..., Path]:
         return data_copy
 
     return _edit
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The whole site, built once for the session (what `make site` does)."""
+    out = tmp_path_factory.mktemp("build")
+    index = site.build(out)
+    assert index == out / "site" / "index.html"
+    return index.parent

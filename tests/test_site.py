@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -33,15 +32,6 @@ def test_notebooks_follow_the_design_header_and_footer():
                         "Summary", "Discussion questions", "What's next", "Sources used"):
             assert re.search(rf"^#+ .*{re.escape(heading)}", text, flags=re.MULTILINE), (
                 path.name, heading)
-
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The whole site, built once for the session (what `make site` does)."""
-    out = tmp_path_factory.mktemp("build")
-    index = site.build(out)
-    assert index == out / "site" / "index.html"
-    return index.parent
 
 
 def test_build_executes_every_notebook_and_renders_every_page(built_site):
@@ -100,12 +90,15 @@ class _Refs(HTMLParser):
     def __init__(self):
         super().__init__()
         self.urls: list[str] = []
+        self.links: list[str] = []
         self._in_style = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag in self.FETCHING and attrs.get(self.FETCHING[tag]):
             self.urls.append(attrs[self.FETCHING[tag]])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
         if tag == "link" and attrs.get("href"):  # stylesheets, fonts, icons, preloads
             self.urls.append(attrs["href"])
         if tag == "img" and attrs.get("srcset"):
@@ -155,6 +148,10 @@ def test_site_works_offline_no_external_resource_on_any_page(built_site):
         # every local resource a page fetches or links exists in the site
         for url in collector.urls:
             if not url.startswith("data:"):
+                assert (built_site / url.split("#")[0]).exists(), (page.name, url)
+        # and every relative link (to another page, a download, an anchor) resolves
+        for url in collector.links:
+            if not re.match(r"^([a-z]+:|//|#)", url):
                 assert (built_site / url.split("#")[0]).exists(), (page.name, url)
     # figures are embedded, and the interactive map ships its own plotly.js
     geography = (built_site / "04_geography.html").read_text(encoding="utf-8")

@@ -187,6 +187,8 @@ def _render(exporter: Any, nb: Any, target: Path, title: str,
     nb.metadata["title"] = title
     resources = {"clvlib_nav": nav, "clvlib_downloads": downloads or []}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
+    # links between notebooks point at their pages in the site
+    body = re.sub(r'href="(\d\d_[\w-]+)\.ipynb', r'href="\1.html', body)
     target.write_text(body, encoding="utf-8")
 
 

@@ -357,7 +357,7 @@ def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
         ax.spines[side].set_visible(False)
     if title:
         ax.set_title(title, loc="left", fontsize=14)
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # lay out once (constrained) so label boxes are final
     renderer = fig.canvas.get_renderer()
     obstacles = [patch.get_window_extent(renderer)
                  for container in ax.containers for patch in container.patches]
