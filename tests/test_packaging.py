@@ -57,7 +57,10 @@ def test_makefile_bootstraps_the_venv_from_pyproject():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^\$\(STAMP\): pyproject\.toml$", makefile, flags=re.MULTILINE)
     for target in ("site", "test", "lab"):
-        assert re.search(rf"^{target}: \$\(STAMP\)$", makefile, flags=re.MULTILINE), target
+        assert re.search(rf"^{target}: \$\(STAMP\)( |$)", makefile, flags=re.MULTILINE), target
+    # the browser test's Chromium comes from the system's packages, installed by make test
+    assert re.search(r"^test: \$\(STAMP\) browser$", makefile, flags=re.MULTILINE)
+    assert "apt-get install -y -qq chromium chromium-driver" in makefile
 
 
 def test_licences_and_citation_are_present():
