@@ -242,32 +242,39 @@ def _place_labels(ax: Any, labels: list[Any], renderer: Any, obstacles: list[Any
     already placed and every bar and dot in ``obstacles`` (display boxes). A
     thin leader line joins a moved label to its event.
     """
+    import numpy as np
     from matplotlib.text import Text
 
     frame = ax.get_window_extent(renderer)
     inverse = ax.transData.inverted()
-    placed: list[Any] = list(obstacles)
+    # candidate steps (i label heights, j quarter widths), nearest first; ties by j then i
+    i_steps, j_steps = np.meshgrid(np.arange(-40, 41), np.arange(-6, 13), indexing="ij")
+    i_steps, j_steps = i_steps.ravel(), j_steps.ravel()
+    cost = (np.abs(i_steps) + 0.5 * np.abs(j_steps) + np.where(j_steps < 0, 0.5, 0.0)
+            + np.where(i_steps < 0, 0.01, 0.0))
+    order = np.lexsort((i_steps, j_steps, cost))
+    i_steps, j_steps = i_steps[order], j_steps[order]
+    # boxes as rows (x0, y0, x1, y1); overlap is inclusive, as in Bbox.overlaps
+    placed = np.array([b.extents for b in obstacles], dtype=float).reshape(-1, 4)
     for ann in sorted(labels, key=lambda a: a.xy[0]):
         box = Text.get_window_extent(ann, renderer)
         w, h = box.width * 1.04, box.height * 1.15
-        candidates = []
-        for i in range(-40, 41):
-            for j in range(-6, 13):
-                dx, dy = 0.25 * w * j, h * i
-                cost = abs(i) + 0.5 * abs(j) + (0.5 if j < 0 else 0) + (0.01 if i < 0 else 0)
-                candidates.append((cost, dx, dy))
-        candidates.sort()
-        for _, dx, dy in candidates:
-            trial = box.translated(dx, dy)
-            inside = (trial.x0 >= frame.x0 and trial.x1 <= frame.x1
-                      and trial.y0 >= frame.y0 and trial.y1 <= frame.y1)
-            if inside and not any(trial.overlaps(other) for other in placed):
-                x_disp, y_disp = ax.transData.transform(ann.xyann)
-                ann.xyann = tuple(inverse.transform((x_disp + dx, y_disp + dy)))
-                placed.append(trial)
-                break
+        dx, dy = 0.25 * w * j_steps, h * i_steps
+        x0, y0, x1, y1 = box.x0 + dx, box.y0 + dy, box.x1 + dx, box.y1 + dy
+        ok = (x0 >= frame.x0) & (x1 <= frame.x1) & (y0 >= frame.y0) & (y1 <= frame.y1)
+        if len(placed):
+            hits = ((x0[:, None] <= placed[None, :, 2]) & (placed[None, :, 0] <= x1[:, None])
+                    & (y0[:, None] <= placed[None, :, 3]) & (placed[None, :, 1] <= y1[:, None]))
+            ok &= ~hits.any(axis=1)
+        free = np.flatnonzero(ok)
+        if len(free):
+            k = free[0]
+            x_disp, y_disp = ax.transData.transform(ann.xyann)
+            ann.xyann = tuple(inverse.transform((x_disp + dx[k], y_disp + dy[k])))
+            new = [x0[k], y0[k], x1[k], y1[k]]
         else:  # no free place: leave it where it is (label_overlaps() will count it)
-            placed.append(box)
+            new = list(box.extents)
+        placed = np.vstack([placed, new])
 
 
 def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
