@@ -174,3 +174,60 @@ def test_sources_used_covers_loaded_tables():
     clvlib.load("province_names")
     used = set(clvlib.sources_used().ids)
     assert _raw_ids("province_names.csv", ["source_ids"]) <= used
+
+
+# ---- the checked tables kept between processes (clvlib cache folder)
+
+
+def _forget_in_memory():
+    from clvlib import catalog
+
+    catalog._CACHE.clear()
+
+
+def test_a_checked_table_is_stored_and_reused_by_a_later_process(tmp_path, monkeypatch, data_copy):
+    from clvlib import catalog
+
+    monkeypatch.setenv("CLVLIB_CACHE", str(tmp_path / "cache"))
+    first = clvlib.load("eras", data_dir=data_copy)
+    stored = list((tmp_path / "cache" / "tables").glob("eras-*.pickle"))
+    assert len(stored) == 1
+    # a new process has an empty memory cache; it must not need to check the CSV again
+    _forget_in_memory()
+    monkeypatch.setattr(catalog.Catalog, "check", lambda self, name: pytest.fail("checked again"))
+    again = clvlib.load("eras", data_dir=data_copy)
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_a_changed_file_is_checked_again_never_served_stale(tmp_path, monkeypatch, edit):
+    monkeypatch.setenv("CLVLIB_CACHE", str(tmp_path / "cache"))
+    data = edit("eras.csv", lambda header, rows: None)
+    before = clvlib.load("eras", data_dir=data)
+    _forget_in_memory()
+
+    def rename(header, rows):
+        rows[0]["title"] = "A renamed era"
+
+    edit("eras.csv", rename)
+    after = clvlib.load("eras", data_dir=data)
+    assert after.loc[0, "title"] == "A renamed era" != before.loc[0, "title"]
+    assert len(list((tmp_path / "cache" / "tables").glob("eras-*.pickle"))) == 2
+    # and a broken file raises even though a checked version of the table is stored
+    _forget_in_memory()
+
+    def break_it(header, rows):
+        rows[0]["era_id"] = ""
+
+    edit("eras.csv", break_it)
+    with pytest.raises(clvlib.DataError, match="eras.csv"):
+        clvlib.load("eras", data_dir=data)
+
+
+def test_a_damaged_stored_table_is_dropped_and_rebuilt(tmp_path, monkeypatch, data_copy):
+    monkeypatch.setenv("CLVLIB_CACHE", str(tmp_path / "cache"))
+    good = clvlib.load("eras", data_dir=data_copy)
+    (stored,) = (tmp_path / "cache" / "tables").glob("eras-*.pickle")
+    stored.write_bytes(b"not a pickle")
+    _forget_in_memory()
+    pd.testing.assert_frame_equal(clvlib.load("eras", data_dir=data_copy), good)
+    assert stored.read_bytes() != b"not a pickle"   # rewritten whole

@@ -34,8 +34,10 @@ with fast pandas code (the same rules for :func:`clvlib.load` and
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -203,6 +205,32 @@ def _stat_key(path: Path) -> tuple[int, int]:
 
 _CACHE: dict[tuple[Any, ...], pd.DataFrame] = {}
 _RAW_CACHE: dict[tuple[Any, ...], tuple[pd.DataFrame | None, list[Problem]]] = {}
+_DIGESTS: dict[tuple[Any, ...], str] = {}
+
+
+def _load_stored(path: Path) -> pd.DataFrame | None:
+    """A checked table stored by an earlier process, or ``None`` (missing or unreadable)."""
+    try:
+        with path.open("rb") as fh:
+            frame = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a truncated or foreign file: drop it, check the CSV again
+        path.unlink(missing_ok=True)
+        return None
+    return frame if isinstance(frame, pd.DataFrame) else None
+
+
+def _store(path: Path, frame: pd.DataFrame) -> None:
+    """Keep a checked table for later processes; written whole or not at all (best effort)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        with partial.open("wb") as fh:
+            pickle.dump(frame, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except OSError:
+        pass  # a read-only or full cache folder only costs speed
 
 
 @dataclass
@@ -275,12 +303,39 @@ class Catalog:
         """
         key = (str(self.data_dir), name, self._signature())
         if key not in _CACHE:
-            frame, problems = self.check(name)
-            if problems:
-                raise DataError(problems, header=f"table {name!r} ({self.table(name).file}) "
-                                                 f"has {len(problems)} problem(s)")
+            stored = self._stored_path(name, key[2])
+            frame = _load_stored(stored)
+            if frame is None:
+                frame, problems = self.check(name)
+                if problems:
+                    raise DataError(problems, header=f"table {name!r} ({self.table(name).file}) "
+                                                     f"has {len(problems)} problem(s)")
+                _store(stored, frame)
             _CACHE[key] = frame
         return _CACHE[key].copy(deep=True)
+
+    def _stored_path(self, name: str, signature: tuple[Any, ...]) -> Path:
+        """Where the checked table is kept between processes (in the clvlib cache folder).
+
+        The file name holds a digest of everything the check depends on: this
+        module's code, the pandas and pycountry versions, the descriptor and
+        every CSV file of the package (references cross tables). Any change
+        gives a new name, so a stored table is never stale; only tables that
+        passed every check are stored.
+        """
+        memo = (str(self.data_dir), signature)
+        if memo not in _DIGESTS:
+            from importlib.metadata import version
+
+            digest = hashlib.sha256(Path(__file__).read_bytes())
+            digest.update(f"pandas {pd.__version__} pycountry {version('pycountry')}".encode())
+            for path in [self.data_dir / DESCRIPTOR] + [t.path for t in self._tables.values()]:
+                digest.update(path.name.encode() + b"\0")
+                digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+            _DIGESTS[memo] = digest.hexdigest()[:24]
+        from clvlib.geo import cache_dir
+
+        return cache_dir() / "tables" / f"{name}-{_DIGESTS[memo]}.pickle"
 
     def check(self, name: str) -> tuple[pd.DataFrame | None, list[Problem]]:
         """Parse and check table ``name``; return the typed frame and every problem found.

@@ -34,7 +34,9 @@ def load(name: str, *, data_dir: PathLike = None) -> pd.DataFrame:
     checked first: if anything is wrong, :class:`clvlib.DataError` is raised
     naming file, row, column and value, and nothing is returned.
 
-    Results are cached; each call returns an independent copy.
+    Results are cached (in memory, and checked tables on disk under the clvlib
+    cache folder, keyed by the content of the data package); each call
+    returns an independent copy.
 
     Parameters
     ----------
