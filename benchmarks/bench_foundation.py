@@ -22,15 +22,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def fresh_import(module: str, runs: int) -> list[float]:
-    """Time spent in ``import module`` inside a fresh interpreter (start-up excluded)."""
-    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+def timed_in_fresh_process(code: str, runs: int) -> list[float]:
+    """Run ``code`` (which prints one duration in seconds) in ``runs`` fresh interpreters."""
     out = []
     for _ in range(runs):
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               check=True)
         out.append(float(done.stdout.strip()))
     return out
+
+
+def fresh_import(module: str, runs: int) -> list[float]:
+    """Time spent in ``import module`` inside a fresh interpreter (start-up excluded)."""
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    return timed_in_fresh_process(code, runs)
 
 
 def timeit(fn, runs: int) -> list[float]:
@@ -43,15 +48,11 @@ def timeit(fn, runs: int) -> list[float]:
 
 
 def first_load(name: str, runs: int) -> list[float]:
-    """Uncached ``clvlib.load`` in a fresh process (pandas already imported)."""
-    code = ("import time, clvlib; t = time.perf_counter(); "
+    """First ``clvlib.load`` in a fresh process with an empty cache folder: read and check the CSV."""
+    code = ("import os, tempfile, time; os.environ['CLVLIB_CACHE'] = tempfile.mkdtemp(); "
+            "import clvlib; t = time.perf_counter(); "
             f"clvlib.load({name!r}); print(time.perf_counter() - t)")
-    out = []
-    for _ in range(runs):
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              check=True)
-        out.append(float(done.stdout.strip()))
-    return out
+    return timed_in_fresh_process(code, runs)
 
 
 def ms(values: list[float]) -> str:

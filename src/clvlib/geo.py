@@ -678,70 +678,68 @@ def plot_region(on: str = "2024-09-19", version: str | None = None, *,
     countries = outlines[outlines["country"].isin(TRIANGLE_COUNTRIES)]
     neighbours = outlines[~outlines["country"].isin(TRIANGLE_COUNTRIES)]
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
-    layout = _deferred_layout(fig)
-    layout.__enter__()   # restored before returning; the layers below redraw the figure
-    _draw_members(ax, gdf, countries, neighbours)
-    # frame the triangle (every province that was ever a member) with room around it
-    ever = gdf[gdf["province_code"].isin(load("membership", data_dir=data_dir)["province_code"])]
-    xmin, ymin, xmax, ymax = ever.total_bounds
-    if projects:
-        works = project_geometries(data_dir=data_dir).to_crs(MAP_CRS)
-        for work in works.itertuples():
-            style = {"color": "#7d3c98", "linewidth": 3} if work.kind == "canal" else {
-                "color": "#7d3c98", "marker": "s", "markersize": 40}
-            gpd_work = works[works["project_id"] == work.project_id]
-            gpd_work.plot(ax=ax, zorder=4, **style)
-            x, y = work.geometry.centroid.x, work.geometry.centroid.y
-            ax.annotate(work.name, (x, y), xytext=(6, -10), textcoords="offset points", fontsize=8,
-                        color="#7d3c98", fontweight="bold", gid="project-label")
-        pxmin, pymin, pxmax, pymax = works.total_bounds
-        xmin, ymin, xmax, ymax = min(xmin, pxmin), min(ymin, pymin), max(xmax, pxmax), max(ymax, pymax)
-    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
-    height = (ymax - ymin) * 1.6
-    width = max((xmax - xmin) * 2.2, height * 1.45)
-    xmin, xmax, ymin, ymax = cx - width / 2, cx + width / 2, cy - height / 2, cy + height / 2
-    pad = 0.0
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(ymin, ymax)
-    places = load("places", data_dir=data_dir)
-    shown = set(gdf.loc[gdf["state"] != "other", "province_code"])
-    places = places[(places["kind"] == "national capital") | places["province_code"].isin(shown)]
-    import geopandas as gpd
+    with _deferred_layout(fig):   # every layer below would otherwise redraw the figure
+        _draw_members(ax, gdf, countries, neighbours)
+        # frame the triangle (every province that was ever a member) with room around it
+        ever = gdf[gdf["province_code"].isin(load("membership", data_dir=data_dir)["province_code"])]
+        xmin, ymin, xmax, ymax = ever.total_bounds
+        if projects:
+            works = project_geometries(data_dir=data_dir).to_crs(MAP_CRS)
+            for work in works.itertuples():
+                style = {"color": "#7d3c98", "linewidth": 3} if work.kind == "canal" else {
+                    "color": "#7d3c98", "marker": "s", "markersize": 40}
+                gpd_work = works[works["project_id"] == work.project_id]
+                gpd_work.plot(ax=ax, zorder=4, **style)
+                x, y = work.geometry.centroid.x, work.geometry.centroid.y
+                ax.annotate(work.name, (x, y), xytext=(6, -10), textcoords="offset points", fontsize=8,
+                            color="#7d3c98", fontweight="bold", gid="project-label")
+            pxmin, pymin, pxmax, pymax = works.total_bounds
+            xmin, ymin, xmax, ymax = min(xmin, pxmin), min(ymin, pymin), max(xmax, pxmax), max(ymax, pymax)
+        cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+        height = (ymax - ymin) * 1.6
+        width = max((xmax - xmin) * 2.2, height * 1.45)
+        xmin, xmax, ymin, ymax = cx - width / 2, cx + width / 2, cy - height / 2, cy + height / 2
+        pad = 0.0
+        ax.set_xlim(xmin, xmax)
+        ax.set_ylim(ymin, ymax)
+        places = load("places", data_dir=data_dir)
+        shown = set(gdf.loc[gdf["state"] != "other", "province_code"])
+        places = places[(places["kind"] == "national capital") | places["province_code"].isin(shown)]
+        import geopandas as gpd
 
-    points = gpd.GeoDataFrame(places, geometry=gpd.points_from_xy(places["lon"], places["lat"]),
-                              crs="EPSG:4326").to_crs(MAP_CRS)
-    inside = points.geometry.x.between(xmin, xmax) & points.geometry.y.between(ymin, ymax)
-    for row in points[inside].itertuples():
-        national = row.kind == "national capital"
-        ax.plot(row.geometry.x, row.geometry.y, marker="*" if national else "o",
-                ms=9 if national else 3.5, color="black", zorder=5)
-        ax.annotate(row.name_en, (row.geometry.x, row.geometry.y), xytext=(4, 3),
-                    textcoords="offset points", fontsize=9 if national else 7.5,
-                    fontweight="bold" if national else "normal", zorder=6, gid="capital-label")
-    ax.add_artist(ScaleBar(1, "m", location="lower left", box_alpha=0.7, length_fraction=0.2))
-    count = int((gdf["state"] == "member").sum())
-    unsure = int((gdf["state"] == "uncertain").sum())
-    title = f"The CLV Development Triangle on {on}: {count} member provinces"
-    if unsure:
-        title += f" (+{unsure} uncertain)"
-    ax.set_title(title, loc="left", fontsize=14)
-    inset = ax.inset_axes([0.0, 0.68, 0.26, 0.3])
-    outlines.plot(ax=inset, color="#dddddd", edgecolor="#999999", linewidth=0.3)
-    countries.plot(ax=inset, color="#bbbbbb", edgecolor="#666666", linewidth=0.3)
-    inset.add_patch(Rectangle((xmin - pad, ymin - pad), xmax - xmin + 2 * pad, ymax - ymin + 2 * pad,
-                              fill=False, edgecolor="black", linewidth=1))
-    inset.set_xticks([])
-    inset.set_yticks([])
-    inset.set_xlabel("")
-    inset.set_ylabel("")
-    inset.set_facecolor("white")
-    notes = [n for n in gdf.attrs.get("notes", []) if "Tbong Khmum" in n]
-    credit = ("Boundaries: " + gdf.attrs.get("attribution", "") + ". Membership: clvlib "
-              + (version or "default version") + "; capitals: clvlib places table.")
-    if notes:
-        credit += " Cambodia's province lines predate Tbong Khmum (2013)."
-    fig.text(0.01, 0.005, credit, fontsize=6.5, color="#444444", gid="attribution")
-    layout.__exit__(None, None, None)
+        points = gpd.GeoDataFrame(places, geometry=gpd.points_from_xy(places["lon"], places["lat"]),
+                                  crs="EPSG:4326").to_crs(MAP_CRS)
+        inside = points.geometry.x.between(xmin, xmax) & points.geometry.y.between(ymin, ymax)
+        for row in points[inside].itertuples():
+            national = row.kind == "national capital"
+            ax.plot(row.geometry.x, row.geometry.y, marker="*" if national else "o",
+                    ms=9 if national else 3.5, color="black", zorder=5)
+            ax.annotate(row.name_en, (row.geometry.x, row.geometry.y), xytext=(4, 3),
+                        textcoords="offset points", fontsize=9 if national else 7.5,
+                        fontweight="bold" if national else "normal", zorder=6, gid="capital-label")
+        ax.add_artist(ScaleBar(1, "m", location="lower left", box_alpha=0.7, length_fraction=0.2))
+        count = int((gdf["state"] == "member").sum())
+        unsure = int((gdf["state"] == "uncertain").sum())
+        title = f"The CLV Development Triangle on {on}: {count} member provinces"
+        if unsure:
+            title += f" (+{unsure} uncertain)"
+        ax.set_title(title, loc="left", fontsize=14)
+        inset = ax.inset_axes([0.0, 0.68, 0.26, 0.3])
+        outlines.plot(ax=inset, color="#dddddd", edgecolor="#999999", linewidth=0.3)
+        countries.plot(ax=inset, color="#bbbbbb", edgecolor="#666666", linewidth=0.3)
+        inset.add_patch(Rectangle((xmin - pad, ymin - pad), xmax - xmin + 2 * pad, ymax - ymin + 2 * pad,
+                                  fill=False, edgecolor="black", linewidth=1))
+        inset.set_xticks([])
+        inset.set_yticks([])
+        inset.set_xlabel("")
+        inset.set_ylabel("")
+        inset.set_facecolor("white")
+        notes = [n for n in gdf.attrs.get("notes", []) if "Tbong Khmum" in n]
+        credit = ("Boundaries: " + gdf.attrs.get("attribution", "") + ". Membership: clvlib "
+                  + (version or "default version") + "; capitals: clvlib places table.")
+        if notes:
+            credit += " Cambodia's province lines predate Tbong Khmum (2013)."
+        fig.text(0.01, 0.005, credit, fontsize=6.5, color="#444444", gid="attribution")
     return fig
 
 
