@@ -119,7 +119,7 @@ REL = "admin0_naturalearth_10m_ashkyd/LAO.geojson"
 def test_download_into_the_cache_with_hash_check(monkeypatch, tmp_path):
     server = _Server(MIRROR)
     try:
-        monkeypatch.setattr(geo, "registry", lambda: _registry_at(server.url))
+        monkeypatch.setattr(geo.boundary, "registry", lambda: _registry_at(server.url))
         monkeypatch.delenv(geo.MIRROR_ENV)
         monkeypatch.setenv(geo.CACHE_ENV, str(tmp_path / "cache"))
         path = geo.fetch(REL)
@@ -137,7 +137,7 @@ def test_a_corrupt_download_is_refused_and_not_kept(monkeypatch, tmp_path):
         fh.write(" ")
     server = _Server(bad)
     try:
-        monkeypatch.setattr(geo, "registry", lambda: _registry_at(server.url))
+        monkeypatch.setattr(geo.boundary, "registry", lambda: _registry_at(server.url))
         monkeypatch.delenv(geo.MIRROR_ENV)
         monkeypatch.setenv(geo.CACHE_ENV, str(tmp_path / "cache"))
         with pytest.raises(geo.BoundaryHashError, match="refused"):
@@ -165,7 +165,7 @@ def test_no_network_and_no_mirror_says_which_files_and_where(monkeypatch, tmp_pa
     with socket.socket() as s:  # a loopback port nobody listens on
         s.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{s.getsockname()[1]}/"
-    monkeypatch.setattr(geo, "registry", lambda: _registry_at(closed))
+    monkeypatch.setattr(geo.boundary, "registry", lambda: _registry_at(closed))
     monkeypatch.delenv(geo.MIRROR_ENV, raising=False)
     monkeypatch.setenv(geo.CACHE_ENV, str(tmp_path / "cache"))
     with pytest.raises(geo.BoundaryUnavailableError) as excinfo:
