@@ -62,7 +62,7 @@ def test_country_level():
 def test_second_load_comes_from_the_cache(monkeypatch, tmp_path):
     monkeypatch.setenv(geo.CACHE_ENV, str(tmp_path))
     first = geo.boundaries(1, ["LAO"])
-    cached = list((tmp_path / "derived").glob("*.parquet"))
+    cached = list((tmp_path / "derived").glob("boundaries-1-*.clvpq"))
     assert len(cached) == 1
     second = geo.boundaries(1, ["LAO"])
     assert second.attrs["attribution"] == first.attrs["attribution"]

@@ -190,7 +190,7 @@ def test_a_checked_table_is_stored_and_reused_by_a_later_process(tmp_path, monke
 
     monkeypatch.setenv("CLVLIB_CACHE", str(tmp_path / "cache"))
     first = clvlib.load("eras", data_dir=data_copy)
-    stored = list((tmp_path / "cache" / "tables").glob("eras-*.pickle"))
+    stored = list((tmp_path / "cache" / "tables").glob("eras-*.clvpq"))
     assert len(stored) == 1
     # a new process has an empty memory cache; it must not need to check the CSV again
     _forget_in_memory()
@@ -211,7 +211,7 @@ def test_a_changed_file_is_checked_again_never_served_stale(tmp_path, monkeypatc
     edit("eras.csv", rename)
     after = clvlib.load("eras", data_dir=data)
     assert after.loc[0, "title"] == "A renamed era" != before.loc[0, "title"]
-    assert len(list((tmp_path / "cache" / "tables").glob("eras-*.pickle"))) == 2
+    assert len(list((tmp_path / "cache" / "tables").glob("eras-*.clvpq"))) == 2
     # and a broken file raises even though a checked version of the table is stored
     _forget_in_memory()
 
@@ -226,8 +226,8 @@ def test_a_changed_file_is_checked_again_never_served_stale(tmp_path, monkeypatc
 def test_a_damaged_stored_table_is_dropped_and_rebuilt(tmp_path, monkeypatch, data_copy):
     monkeypatch.setenv("CLVLIB_CACHE", str(tmp_path / "cache"))
     good = clvlib.load("eras", data_dir=data_copy)
-    (stored,) = (tmp_path / "cache" / "tables").glob("eras-*.pickle")
-    stored.write_bytes(b"not a pickle")
+    (stored,) = (tmp_path / "cache" / "tables").glob("eras-*.clvpq")
+    stored.write_bytes(b"not a stored table")
     _forget_in_memory()
     pd.testing.assert_frame_equal(clvlib.load("eras", data_dir=data_copy), good)
-    assert stored.read_bytes() != b"not a pickle"   # rewritten whole
+    assert stored.read_bytes() != b"not a stored table"   # rewritten whole

@@ -34,10 +34,11 @@ with fast pandas code (the same rules for :func:`clvlib.load` and
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
-import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from typing import Any
 
 import pandas as pd
 
+from clvlib import cache
 from clvlib.errors import DataError, Problem, UnknownTableError
 
 DATA_DIR_ENV = "CLVLIB_DATA_DIR"
@@ -205,32 +207,17 @@ def _stat_key(path: Path) -> tuple[int, int]:
 
 _CACHE: dict[tuple[Any, ...], pd.DataFrame] = {}
 _RAW_CACHE: dict[tuple[Any, ...], tuple[pd.DataFrame | None, list[Problem]]] = {}
-_DIGESTS: dict[tuple[Any, ...], str] = {}
+_DIGESTS: dict[tuple[Any, ...], tuple[str, dict[str, dict[str, Any]]]] = {}
 
 
-def _load_stored(path: Path) -> pd.DataFrame | None:
-    """A checked table stored by an earlier process, or ``None`` (missing or unreadable)."""
+def _count_records(data: bytes) -> int | None:
+    """Data rows of a CSV file as the csv module counts them (blank lines skipped); None if unreadable."""
     try:
-        with path.open("rb") as fh:
-            frame = pickle.load(fh)
-    except FileNotFoundError:
+        text = data.decode("utf-8")
+        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    except (UnicodeDecodeError, csv.Error):
         return None
-    except Exception:  # a truncated or foreign file: drop it, check the CSV again
-        path.unlink(missing_ok=True)
-        return None
-    return frame if isinstance(frame, pd.DataFrame) else None
-
-
-def _store(path: Path, frame: pd.DataFrame) -> None:
-    """Keep a checked table for later processes; written whole or not at all (best effort)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        with partial.open("wb") as fh:
-            pickle.dump(frame, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)
-    except OSError:
-        pass  # a read-only or full cache folder only costs speed
+    return max(len(rows) - 1, 0)
 
 
 @dataclass
@@ -299,29 +286,35 @@ class Catalog:
         """The typed table ``name``, checked; raises :class:`DataError` if anything is wrong.
 
         The result is cached per data folder and file versions; every call
-        returns a fresh copy, so callers may change it freely.
+        returns a fresh copy, so callers may change it freely. Checked tables
+        are also kept between processes in the clvlib cache folder
+        (:mod:`clvlib.cache`): a stored table is used only when its key (a
+        digest of this module, the pandas and pycountry versions, the descriptor
+        and every CSV of the package) matches and it holds as many rows as the
+        CSV file and the sha256 of that file; anything else is checked afresh.
         """
         key = (str(self.data_dir), name, self._signature())
         if key not in _CACHE:
-            stored = self._stored_path(name, key[2])
-            frame = _load_stored(stored)
+            digest, files = self._digest(key[2])
+            expect = files.get(self.table(name).file, {})
+            frame = cache.read_frame("tables", name, digest, expect)
             if frame is None:
                 frame, problems = self.check(name)
                 if problems:
                     raise DataError(problems, header=f"table {name!r} ({self.table(name).file}) "
                                                      f"has {len(problems)} problem(s)")
-                _store(stored, frame)
+                cache.write_frame("tables", name, digest, frame, expect)
+            frame.attrs["clvlib_table"] = name
             _CACHE[key] = frame
         return _CACHE[key].copy(deep=True)
 
-    def _stored_path(self, name: str, signature: tuple[Any, ...]) -> Path:
-        """Where the checked table is kept between processes (in the clvlib cache folder).
+    def _digest(self, signature: tuple[Any, ...]) -> tuple[str, dict[str, dict[str, Any]]]:
+        """The key of everything a check depends on, and each CSV's sha256 and row count.
 
-        The file name holds a digest of everything the check depends on: this
-        module's code, the pandas and pycountry versions, the descriptor and
-        every CSV file of the package (references cross tables). Any change
-        gives a new name, so a stored table is never stale; only tables that
-        passed every check are stored.
+        The key covers this module's code, the pandas and pycountry versions,
+        the descriptor and every CSV file of the package (references cross
+        tables), so a stored table is never stale; only tables that passed every
+        check are stored.
         """
         memo = (str(self.data_dir), signature)
         if memo not in _DIGESTS:
@@ -329,13 +322,17 @@ class Catalog:
 
             digest = hashlib.sha256(Path(__file__).read_bytes())
             digest.update(f"pandas {pd.__version__} pycountry {version('pycountry')}".encode())
-            for path in [self.data_dir / DESCRIPTOR] + [t.path for t in self._tables.values()]:
-                digest.update(path.name.encode() + b"\0")
-                digest.update(path.read_bytes() if path.is_file() else b"<missing>")
-            _DIGESTS[memo] = digest.hexdigest()[:24]
-        from clvlib.geo import cache_dir
-
-        return cache_dir() / "tables" / f"{name}-{_DIGESTS[memo]}.pickle"
+            files: dict[str, dict[str, Any]] = {}
+            named = [(DESCRIPTOR, self.data_dir / DESCRIPTOR)]
+            named += [(t.file, t.path) for t in self._tables.values()]
+            for file, path in named:
+                data = path.read_bytes() if path.is_file() else b"<missing>"
+                digest.update(file.encode() + b"\0" + data + b"\0")
+                if file != DESCRIPTOR:
+                    files[file] = {"csv_sha256": hashlib.sha256(data).hexdigest(),
+                                        "rows": _count_records(data)}
+            _DIGESTS[memo] = (digest.hexdigest()[:24], files)
+        return _DIGESTS[memo]
 
     def check(self, name: str) -> tuple[pd.DataFrame | None, list[Problem]]:
         """Parse and check table ``name``; return the typed frame and every problem found.

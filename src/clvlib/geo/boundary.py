@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from clvlib import cache as user_cache
+from clvlib.cache import CACHE_ENV, cache_dir  # noqa: F401 - CACHE_ENV re-exported by clvlib.geo
 from clvlib.errors import ClvlibError, UnknownProvinceError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,9 +30,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MIRROR_ENV = "CLVLIB_MIRROR"
 """Environment variable naming a local folder that holds the boundary files."""
-
-CACHE_ENV = "CLVLIB_CACHE"
-"""Environment variable overriding the cache folder (default: the user cache)."""
 
 TRIANGLE_COUNTRIES = ("KHM", "LAO", "VNM")
 NEIGHBOURS = ("THA", "CHN", "MMR")
@@ -87,22 +86,6 @@ def registry() -> dict[str, Any]:
     """
     text = resources.files("clvlib").joinpath("boundaries.json").read_text(encoding="utf-8")
     return json.loads(text)
-
-
-def cache_dir() -> Path:
-    """The folder downloaded and derived files are kept in.
-
-    Examples
-    --------
-    >>> cache_dir().name in {"clvlib", os.environ.get(CACHE_ENV, "clvlib").rstrip("/").split("/")[-1]}
-    True
-    """
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env).expanduser()
-    import pooch
-
-    return Path(pooch.os_cache("clvlib"))
 
 
 def sha256(path: Path) -> str:
@@ -165,6 +148,7 @@ def fetch(relpath: str) -> Path:
 
     target = cache_dir() / relpath
     try:
+        user_cache.folder(*Path(relpath).parent.parts)  # user-only folders, made before pooch
         path = pooch.retrieve(entry["url"], known_hash=f"sha256:{entry['sha256']}",
                               fname=target.name, path=target.parent, progressbar=False,
                               downloader=pooch.HTTPDownloader(timeout=30, progressbar=False))
@@ -312,11 +296,12 @@ def boundaries(level: int = 1, countries: tuple[str, ...] | list[str] | None = N
     folder = Path(data_dir).resolve() if data_dir else default_data_dir()
     paths = fetch_all(files)
     attrs = _attrs(level, countries)
-    cached = cache_dir() / "derived" / f"boundaries_{_cache_key(level, countries, folder)}.parquet"
-    if use_cache and cached.is_file():
-        out = gpd.read_parquet(cached)
-        out.attrs.update(attrs)
-        return out
+    key = _cache_key(level, countries, folder)
+    if use_cache:
+        stored = user_cache.read_frame("derived", f"boundaries-{level}", key)
+        if stored is not None:
+            stored.attrs.update(attrs)
+            return stored
     frames = []
     if level == 0:
         for rel, path in zip(files, paths, strict=True):
@@ -347,10 +332,7 @@ def boundaries(level: int = 1, countries: tuple[str, ...] | list[str] | None = N
         out["country"] = out["country"].astype(str)
     out = out.to_crs("EPSG:4326")
     if use_cache:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        out.to_parquet(tmp)
-        tmp.replace(cached)
+        user_cache.write_frame("derived", f"boundaries-{level}", key, out)
     out.attrs.update(attrs)
     return out
 

@@ -1,0 +1,333 @@
+"""The user's cache folder: the only module that writes to it.
+
+clvlib keeps three kinds of files there: downloaded boundary files (checked
+against the registry's sha256 by :mod:`clvlib.geo.boundary`), derived boundary
+tables (GeoParquet) and checked data tables (Parquet). This module decides
+where the folder is and how files are written and read:
+
+- **Where**: ``$CLVLIB_CACHE`` if set, else the user cache folder
+  (``~/.cache/clvlib`` on Linux). Folders it creates are user-only (``0o700``).
+  A configured path that is a file is a :class:`CacheLocationError` where the
+  cache is needed (downloads) and a :class:`CacheWarning` elsewhere.
+- **Writing**: whole or not at all. Each file is written under a unique
+  temporary name in the same folder (:func:`tempfile.mkstemp`) and renamed
+  over the target with :func:`os.replace`, so parallel processes never see or
+  clobber each other's half-written files.
+- **Reading**: verified. A stored frame is one file: a header line naming the
+  format, the sha256 and size of the payload, the key of the inputs it was made
+  from and what the caller expects of it (e.g. the row count and sha256 of the
+  source CSV), followed by a Parquet payload. Nothing is ever unpickled or
+  executed. A file that fails any check is ignored, deleted when possible, and
+  the caller rebuilds it.
+- **Failing**: a read-only, full or unusable cache only costs speed; it gives
+  one :class:`CacheWarning` per folder and process, never a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from clvlib.errors import ClvlibError
+
+CACHE_ENV = "CLVLIB_CACHE"
+"""Environment variable overriding the cache folder (default: the user cache)."""
+
+FORMAT = "clvlib-cache-1"
+"""The first line of every stored frame; a file without it is not ours."""
+
+SUFFIX = ".clvpq"
+"""Suffix of stored frames (a header line, then a Parquet payload)."""
+
+_WARNED: set[tuple[str, str]] = set()
+
+
+class CacheLocationError(ClvlibError):
+    """The configured cache folder cannot be a folder (e.g. ``CLVLIB_CACHE`` names a file)."""
+
+
+class CacheWarning(UserWarning):
+    """The cache could not be used (read-only, full, not a folder): slower, results unchanged."""
+
+
+def _warn_once(folder: Path | str, what: str) -> None:
+    key = (str(folder), what)
+    if key not in _WARNED:
+        _WARNED.add(key)
+        warnings.warn(f"clvlib cache {folder}: {what}; working without it (slower, same results)",
+                      CacheWarning, stacklevel=3)
+
+
+def cache_dir() -> Path:
+    """The cache folder (not created here): ``$CLVLIB_CACHE`` or the user cache.
+
+    Raises
+    ------
+    CacheLocationError
+        When the path exists and is not a folder.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["CLVLIB_CACHE"], old = tempfile.mkdtemp(), os.environ.get("CLVLIB_CACHE")
+    >>> cache_dir() == Path(os.environ["CLVLIB_CACHE"])
+    True
+    >>> _ = os.environ.pop("CLVLIB_CACHE") if old is None else os.environ.update(CLVLIB_CACHE=old)
+    """
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        path = Path(env).expanduser()
+        where = f"{CACHE_ENV}={env}"
+    else:
+        import pooch
+
+        path = Path(pooch.os_cache("clvlib"))
+        where = "the user cache folder"
+    if path.exists() and not path.is_dir():
+        raise CacheLocationError(
+            f"{where} is {path}, which is a file, not a folder; point {CACHE_ENV} at a folder "
+            f"(it is created if missing) or remove the file")
+    return path
+
+
+def folder(*parts: str) -> Path:
+    """The cache subfolder ``parts``, created user-only (``0o700``) where missing.
+
+    Raises :class:`CacheLocationError` when the cache path is a file and
+    :class:`OSError` when the folder cannot be created; callers that can do
+    without the cache use :func:`read_frame` / :func:`write_frame` instead.
+
+    Examples
+    --------
+    >>> import os, stat, tempfile
+    >>> root = Path(tempfile.mkdtemp()) / "c"
+    >>> os.environ["CLVLIB_CACHE"] = str(root)
+    >>> oct(stat.S_IMODE(folder("tables").stat().st_mode)), oct(stat.S_IMODE(root.stat().st_mode))
+    ('0o700', '0o700')
+    >>> del os.environ["CLVLIB_CACHE"]
+    """
+    root = cache_dir()
+    path = root.joinpath(*parts)
+    missing = []
+    probe = path
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for p in reversed(missing):
+        try:
+            p.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+    if not path.is_dir():
+        raise NotADirectoryError(f"{path} is not a folder")
+    return path
+
+
+def sha256_bytes(data: bytes) -> str:
+    """The sha256 hex digest of ``data``.
+
+    Examples
+    --------
+    >>> sha256_bytes(b"abc")[:12]
+    'ba7816bf8f01'
+    """
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (unique temporary name, then rename).
+
+    Raises :class:`OSError` when it cannot write; no temporary file is left behind.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "x.bin"
+    >>> write_atomic(p, b"hello"); p.read_bytes(), sorted(q.name for q in p.parent.iterdir())
+    (b'hello', ['x.bin'])
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only cache keeps the bad file; it is ignored on every read
+
+
+def _encode(frame: pd.DataFrame, key: str, meta: dict[str, Any]) -> bytes:
+    buf = io.BytesIO()
+    geo = frame.__class__.__name__ == "GeoDataFrame"
+    frame.to_parquet(buf, index=not geo)
+    payload = buf.getvalue()
+    header = {"format": FORMAT, "key": key, "geo": geo, "rows": len(frame), "meta": meta,
+              "size": len(payload), "sha256": sha256_bytes(payload)}
+    return json.dumps(header, sort_keys=True).encode("utf-8") + b"\n" + payload
+
+
+def _decode(data: bytes, key: str, expect: dict[str, Any]) -> pd.DataFrame | None:
+    head, sep, payload = data.partition(b"\n")
+    if not sep:
+        return None
+    try:
+        header = json.loads(head.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("key") != key:
+        return None
+    if header.get("meta") != expect:
+        return None
+    if header.get("size") != len(payload) or header.get("sha256") != sha256_bytes(payload):
+        return None
+    try:
+        if header.get("geo"):
+            import geopandas as gpd
+
+            frame = gpd.read_parquet(io.BytesIO(payload))
+        else:
+            frame = pd.read_parquet(io.BytesIO(payload))
+    except Exception:  # noqa: BLE001 - any unreadable payload is simply not trusted
+        return None
+    if len(frame) != header.get("rows") or ("rows" in expect and len(frame) != expect["rows"]):
+        return None
+    return frame
+
+
+def _path(kind: str, name: str, key: str) -> Path:
+    return cache_dir() / kind / f"{name}-{key}{SUFFIX}"
+
+
+def read_frame(kind: str, name: str, key: str, expect: dict[str, Any] | None = None
+               ) -> pd.DataFrame | None:
+    """A stored frame that passes every check, or ``None`` (missing, damaged, foreign, no cache).
+
+    Parameters
+    ----------
+    kind : str
+        The subfolder (``"tables"``, ``"derived"``).
+    name : str
+        What the frame is (``"events"``); with ``key`` it makes the file name.
+    key : str
+        A digest of every input the frame was made from; a stored file with another
+        key is not used.
+    expect : dict, optional
+        What the caller knows independently about the frame (JSON values), e.g.
+        ``{"rows": 77, "csv_sha256": "..."}``; it must equal what was stored with
+        it, and ``rows`` must be the frame's length.
+
+    A file that fails a check is deleted where possible, so the caller's rebuild
+    replaces it.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["CLVLIB_CACHE"] = tempfile.mkdtemp()
+    >>> frame = pd.DataFrame({"a": pd.array([1, None], dtype="Int64")})
+    >>> write_frame("tables", "demo", "k1", frame, {"rows": 2})
+    True
+    >>> read_frame("tables", "demo", "k1", {"rows": 2}).equals(frame)
+    True
+    >>> read_frame("tables", "demo", "k1", {"rows": 3}) is None   # not what the caller expects
+    True
+    >>> del os.environ["CLVLIB_CACHE"]
+    """
+    expect = dict(expect or {})
+    try:
+        path = _path(kind, name, key)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except CacheLocationError as exc:
+        _warn_once(os.environ.get(CACHE_ENV, "?"), str(exc))
+        return None
+    except OSError as exc:
+        _warn_once(path.parent, f"cannot read {path.name} ({type(exc).__name__})")
+        return None
+    frame = _decode(data, key, expect)
+    if frame is None:
+        _discard(path)
+    return frame
+
+
+def write_frame(kind: str, name: str, key: str, frame: pd.DataFrame,
+                expect: dict[str, Any] | None = None) -> bool:
+    """Store ``frame`` for later processes (see :func:`read_frame`); ``False`` when it could not.
+
+    The file is written atomically under a unique temporary name. A cache that
+    cannot be written gives one :class:`CacheWarning` and returns ``False``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["CLVLIB_CACHE"] = tempfile.mkdtemp()
+    >>> write_frame("tables", "demo", "k1", pd.DataFrame({"a": ["x"]}))
+    True
+    >>> del os.environ["CLVLIB_CACHE"]
+    """
+    try:
+        target = folder(kind) / f"{name}-{key}{SUFFIX}"
+        write_atomic(target, _encode(frame, key, dict(expect or {})))
+    except CacheLocationError as exc:
+        _warn_once(os.environ.get(CACHE_ENV, "?"), str(exc))
+        return False
+    except OSError as exc:
+        _warn_once(cache_dir() if _location_ok() else "?",
+                   f"cannot write {kind}/{name} ({type(exc).__name__}: {exc.strerror or exc})")
+        return False
+    return True
+
+
+def _location_ok() -> bool:
+    try:
+        cache_dir()
+    except CacheLocationError:
+        return False
+    return True
+
+
+def cached_frame(kind: str, name: str, key: str, build: Callable[[], pd.DataFrame],
+                 expect: dict[str, Any] | None = None) -> pd.DataFrame:
+    """The stored frame if it verifies, else ``build()`` (stored for next time when possible).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["CLVLIB_CACHE"] = tempfile.mkdtemp()
+    >>> calls = []
+    >>> make = lambda: calls.append(1) or pd.DataFrame({"a": [1.5]})
+    >>> first = cached_frame("derived", "demo", "k", make)
+    >>> again = cached_frame("derived", "demo", "k", make)
+    >>> len(calls), again.equals(first)
+    (1, True)
+    >>> del os.environ["CLVLIB_CACHE"]
+    """
+    stored = read_frame(kind, name, key, expect)
+    if stored is not None:
+        return stored
+    frame = build()
+    write_frame(kind, name, key, frame, expect)
+    return frame
