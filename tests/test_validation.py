@@ -315,3 +315,148 @@ def test_end_date_before_start_is_refused(tmp_path):
     (problem,) = excinfo.value.problems  # 1979-01-15 lies inside 1979-01: allowed
     assert (problem.row, problem.column, problem.value, problem.code) == (
         4, "end_date", "1978", "date-order")
+
+
+# ---- faults found by trying bad inputs on a copy of the kit (issue 14)
+
+
+def _lines(data_dir: Path, file: str, change) -> Path:
+    """Change the raw lines of a CSV file (no csv module: the file may become malformed)."""
+    path = data_dir / file
+    lines = path.read_text(encoding="utf-8").split("\n")
+    change(lines)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return data_dir
+
+
+def _problems_of(report, file):
+    return [p for p in report.problems if p.file == file]
+
+
+def test_a_table_cut_to_its_header_fails(edit):
+    data = edit("eras.csv", lambda header, rows: rows.clear())
+    report = _check_both(data, "eras", "empty-table", "eras.csv", None, None, None)
+    assert "no data rows" in str(report)
+
+
+def test_an_undeclared_csv_is_a_finding(data_copy):
+    (data_copy / "old_events.csv").write_text("garbage\x00,\n\"unclosed\n", encoding="utf-8")
+    report = clvlib.validate(data_dir=data_copy, use_frictionless=True)
+    assert [(p.file, p.code) for p in report.problems] == [("old_events.csv", "undeclared-file")]
+    assert main(["--data-dir", str(data_copy), "validate", "--no-frictionless"]) == 1
+
+
+def test_a_row_with_a_missing_last_field_is_refused_once(data_copy):
+    data = _lines(data_copy, "eras.csv", lambda ls: ls.__setitem__(2, ls[2].rsplit(",", 1)[0]))
+    report = _check_both(data, "eras", "missing-cell", "eras.csv", 3, None, "occupation")
+    assert [p.code for p in _problems_of(report, "eras.csv")] == ["missing-cell"]
+    with_frictionless = clvlib.validate(data_dir=data, use_frictionless=True)
+    assert [(p.row, p.code) for p in _problems_of(with_frictionless, "eras.csv")] == [
+        (3, "missing-cell")]
+
+
+def test_one_extra_field_in_the_first_data_row_is_a_named_problem(data_copy):
+    data = _lines(data_copy, "eras.csv", lambda ls: ls.__setitem__(1, ls[1] + ",surplus"))
+    report = clvlib.validate(data_dir=data, use_frictionless=True)
+    assert [(p.row, p.code) for p in _problems_of(report, "eras.csv")] == [(2, "extra-cell")]
+    with pytest.raises(clvlib.DataError, match="eras.csv, row 2.*extra field"):
+        clvlib.load("eras", data_dir=data)
+
+
+def test_infinity_in_a_number_field_is_refused(edit):
+    data = edit("provinces.csv", lambda header, rows: rows[2].update(area_km2="1e999"))
+    report = _check_both(data, "provinces", "type-error", "provinces.csv", 4, "area_km2", "1e999")
+    assert "infinity" in str(report)
+
+
+def test_an_integer_too_large_for_int64_is_refused(edit):
+    huge = "99999999999999999999"
+    data = edit("provinces.csv", lambda header, rows: rows[2].update(population=huge))
+    report = _check_both(data, "provinces", "type-error", "provinces.csv", 4, "population", huge)
+    assert "too large" in str(report)
+
+
+def test_a_nul_byte_in_a_text_field_is_refused(edit):
+    changed = {}
+
+    def change(header, rows):
+        rows[0]["title"] = changed["title"] = rows[0]["title"][:5] + "\x00" + rows[0]["title"][5:]
+
+    data = edit("sources.csv", change)
+    report = _check_both(data, "sources", "control-character", "sources.csv", 2, "title",
+                         changed["title"])
+    assert "U+0000" in str(report)
+
+
+def test_a_missing_required_column_is_reported_once_with_frictionless(edit):
+    def change(header, rows):
+        for r in rows:
+            del r["name_en"]
+        return [h for h in header if h != "name_en"]
+
+    data = edit("provinces.csv", change)
+    report = clvlib.validate(data_dir=data, use_frictionless=True)
+    assert [(p.file, p.row, p.column, p.code) for p in report.problems] == [
+        ("provinces.csv", 1, "name_en", "missing-column")]
+
+
+def test_an_empty_sources_file_says_it_is_empty_once(data_copy):
+    (data_copy / "sources.csv").write_bytes(b"")
+    report = clvlib.validate(data_dir=data_copy, use_frictionless=True)
+    assert [(p.file, p.code) for p in report.problems] == [("sources.csv", "empty-file")]
+    assert "the file is empty" in str(report)
+    with pytest.raises(clvlib.DataError) as excinfo:  # a table citing it cannot be checked
+        clvlib.load("eras", data_dir=data_copy)
+    assert [(p.code, p.value) for p in excinfo.value.problems] == [
+        ("reference-unchecked", "sources.csv")]
+
+
+def test_a_latin1_byte_is_reported_with_its_line(data_copy):
+    path = data_copy / "eras.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[3] = lines[3].replace(b"The", "Thé".encode("latin-1"), 1)
+    path.write_bytes(b"\n".join(lines))
+    report = clvlib.validate(data_dir=data_copy, use_frictionless=True)
+    (problem,) = report.problems
+    assert (problem.file, problem.row, problem.code, problem.value) == ("eras.csv", 4, "encoding",
+                                                                        "0xe9")
+    assert "line 4" in problem.message
+    with pytest.raises(clvlib.DataError, match="eras.csv, row 4.*line 4"):
+        clvlib.load("eras", data_dir=data_copy)
+
+
+@pytest.mark.parametrize(("where", "message"), [
+    (lambda d: d["resources"][3].pop("path"), "has no 'path'"),
+    (lambda d: d["resources"][3]["schema"]["fields"][1].pop("name"), "field 2 has no 'name'"),
+])
+def test_a_broken_descriptor_is_a_named_error_not_a_key_error(data_copy, where, message):
+    path = data_copy / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    where(descriptor)
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(clvlib.DataError, match=message) as excinfo:
+        clvlib.load("provinces", data_dir=data_copy)
+    assert [p.code for p in excinfo.value.problems] == ["bad-descriptor"]
+    report = clvlib.validate(data_dir=data_copy)
+    assert [p.code for p in report.problems] == ["bad-descriptor"]
+    assert main(["--data-dir", str(data_copy), "validate", "--no-frictionless"]) == 1
+
+
+def test_rows_are_numbered_alike_by_both_checkers_after_a_blank_line(data_copy):
+    def change(lines):
+        lines.insert(2, "")                                    # a blank row 3
+        era_id, _title, rest = lines[4].split(",", 2)
+        lines[4] = f"{era_id},,{rest}"                          # row 5: title emptied
+
+    data = _lines(data_copy, "eras.csv", change)
+    report = clvlib.validate(data_dir=data, use_frictionless=True)
+    rows = sorted({(p.row, p.code) for p in _problems_of(report, "eras.csv")})
+    assert rows == [(3, "blank-row"), (5, "missing-value")], str(report)
+    ours = clvlib.validate(data_dir=data, use_frictionless=False)
+    assert sorted({(p.row, p.code) for p in ours.problems}) == rows
+    assert all(p.column == "title" for p in ours.problems if p.row == 5)
+
+
+def test_event_provinces_must_be_in_the_provinces_table(edit):
+    data = edit("events.csv", lambda header, rows: rows[0].update(provinces="TH-10"))
+    _check_both(data, "events", "unknown-reference", "events.csv", 2, "provinces", "TH-10")

@@ -152,6 +152,47 @@ def _iso_known(kind: str) -> Callable[[str], bool]:
     raise ValueError(f"unknown ISO kind {kind!r} in the descriptor (use 'country' or 'subdivision')")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _encoding_problem(file: str, data: bytes, exc: UnicodeDecodeError) -> Problem:
+    """Where a byte that is not UTF-8 sits: its row, line and character."""
+    before = data[: exc.start]
+    line = before.count(b"\n") + 1
+    column = exc.start - (before.rfind(b"\n") + 1) + 1
+    text = before.decode("utf-8", errors="replace")
+    complete = list(csv.reader(io.StringIO(text, newline="")))
+    row = len(complete) + (1 if not text or text.endswith("\n") else 0)
+    byte = data[exc.start]
+    return Problem(file, row, None, f"0x{byte:02x}", "encoding",
+                   f"byte 0x{byte:02x} at line {line}, character {column} is not UTF-8 "
+                   "(save the file as UTF-8)")
+
+
+def _header_problems(table: Table, header: list[str]) -> list[Problem]:
+    problems = []
+    seen: set[str] = set()
+    for col in header:
+        if not col:
+            problems.append(Problem(table.file, 1, None, None, "blank-column",
+                                    "a column of the header has no name"))
+        elif col in seen:
+            problems.append(Problem(table.file, 1, col, None, "duplicate-column",
+                                    "the header names this column twice"))
+        seen.add(col)
+    declared = table.field_names
+    for col in header:
+        if col and col not in declared:
+            problems.append(Problem(table.file, 1, col, None, "unknown-column",
+                                    f"column not declared in the descriptor for {table.name!r}"))
+    for col in declared:
+        if col not in header:
+            problems.append(Problem(table.file, 1, col, None, "missing-column",
+                                    "declared column missing from the file"))
+    return problems
+
+
 # --------------------------------------------------------------------------- descriptor
 
 
@@ -206,7 +247,7 @@ def _stat_key(path: Path) -> tuple[int, int]:
 
 
 _CACHE: dict[tuple[Any, ...], pd.DataFrame] = {}
-_RAW_CACHE: dict[tuple[Any, ...], tuple[pd.DataFrame | None, list[Problem]]] = {}
+_RAW_CACHE: dict[tuple[Any, ...], tuple[pd.DataFrame | None, list[Problem], pd.DataFrame | None]] = {}
 _DIGESTS: dict[tuple[Any, ...], tuple[str, dict[str, dict[str, Any]]]] = {}
 
 
@@ -218,6 +259,60 @@ def _count_records(data: bytes) -> int | None:
     except (UnicodeDecodeError, csv.Error):
         return None
     return max(len(rows) - 1, 0)
+
+
+def _descriptor_problems(descriptor: Any) -> list[Problem]:
+    """What makes a descriptor unusable: resources without a name or path, fields without a name, …"""
+
+    def bad(message: str) -> Problem:
+        return Problem(DESCRIPTOR, None, None, None, "bad-descriptor", message)
+
+    if not isinstance(descriptor, dict):
+        return [bad("the descriptor is not a JSON object")]
+    resources = descriptor.get("resources", [])
+    if not isinstance(resources, list):
+        return [bad("'resources' is not a list")]
+    problems: list[Problem] = []
+    names: set[str] = set()
+    for i, res in enumerate(resources, start=1):
+        if not isinstance(res, dict):
+            problems.append(bad(f"resource {i} is not a JSON object"))
+            continue
+        label = f"resource {i} ({res.get('name', 'no name')!r})"
+        name, path = res.get("name"), res.get("path")
+        if not isinstance(name, str) or not name:
+            problems.append(bad(f"resource {i} has no 'name'"))
+        elif name in names:
+            problems.append(bad(f"{label}: the name is used by an earlier resource"))
+        else:
+            names.add(name)
+        if not isinstance(path, str) or not path:
+            problems.append(bad(f"{label} has no 'path' (the CSV file it describes)"))
+        elif Path(path).is_absolute() or ".." in Path(path).parts or "://" in path:
+            problems.append(bad(f"{label}: 'path' {path!r} must be a file inside the data folder"))
+        schema = res.get("schema", {})
+        fields = schema.get("fields", []) if isinstance(schema, dict) else None
+        if not isinstance(fields, list):
+            problems.append(bad(f"{label}: 'schema.fields' is not a list"))
+            continue
+        for j, fdesc in enumerate(fields, start=1):
+            if not isinstance(fdesc, dict) or not isinstance(fdesc.get("name"), str) \
+                    or not fdesc["name"]:
+                problems.append(bad(f"{label}: field {j} has no 'name'"))
+    for res in resources:
+        if not isinstance(res, dict) or not isinstance(res.get("schema"), dict):
+            continue
+        label = f"resource {res.get('name', '?')!r}"
+        for fk in res["schema"].get("foreignKeys", []) or []:
+            target = (fk.get("reference") or {}).get("resource") if isinstance(fk, dict) else None
+            if target and target not in names:
+                problems.append(bad(f"{label}: a foreign key refers to {target!r}, no such resource"))
+        for fdesc in res["schema"].get("fields", []) or []:
+            ref = fdesc.get("clv", {}).get("references") if isinstance(fdesc, dict) else None
+            if ref and ref.get("resource") not in names:
+                problems.append(bad(f"{label}: field {fdesc.get('name')!r} refers to "
+                                    f"{ref.get('resource')!r}, no such resource"))
+    return problems
 
 
 @dataclass
@@ -255,6 +350,9 @@ class Catalog:
             raise DataError(
                 [Problem(DESCRIPTOR, None, None, None, "bad-descriptor", f"not valid JSON: {exc}")]
             ) from exc
+        problems = _descriptor_problems(self.descriptor)
+        if problems:
+            raise DataError(problems, header=f"the descriptor {path} has {len(problems)} problem(s)")
         self._tables = {
             r["name"]: Table(r["name"], self.data_dir / r["path"], r)
             for r in self.descriptor.get("resources", [])
@@ -350,42 +448,94 @@ class Catalog:
         problems += self._check_evidence(table, raw)
         return frame, problems
 
-    def _read_raw(self, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:
+    def _read_raw(self, table: Table, *, keys: bool = False) -> tuple[pd.DataFrame | None, list[Problem]]:
         """The file as text cells (``None`` for empty), with header problems; cached per file version.
 
-        The raw frame is shared between callers and must not be modified.
+        With ``keys=True`` the frame also holds the rows left out of the checks for having
+        too few or too many fields (padded or cut to the header), so that other tables'
+        references to them are not reported as a second problem. The raw frame is shared
+        between callers and must not be modified.
         """
         if table.path.is_file():
             key = (str(table.path), tuple(table.field_names), _stat_key(table.path))
             if key not in _RAW_CACHE:
                 _RAW_CACHE[key] = self._read_raw_uncached(table)
-            raw, problems = _RAW_CACHE[key]
-            return raw, list(problems)
-        return self._read_raw_uncached(table)
-
-    def _read_raw_uncached(self, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:
-        if not table.path.is_file():
-            return None, [Problem(table.file, None, None, None, "missing-file",
-                                  f"the descriptor declares {table.file} but there is no such file")]
-        try:
-            raw = pd.read_csv(table.path, dtype=object, keep_default_na=False, na_values=[""],
-                              encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            return None, [Problem(table.file, None, None, None, "encoding", f"not UTF-8: {exc}")]
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            return None, [Problem(table.file, None, None, None, "malformed-csv", str(exc))]
-        raw = raw.astype(object).where(raw.notna(), None)
-        problems = []
-        declared = table.field_names
-        for col in raw.columns:
-            if col not in declared:
-                problems.append(Problem(table.file, 1, str(col), None, "unknown-column",
-                                        f"column not declared in the descriptor for {table.name!r}"))
-        for col in declared:
-            if col not in raw.columns:
-                problems.append(Problem(table.file, 1, col, None, "missing-column",
-                                        "declared column missing from the file"))
+            raw, problems, everything = _RAW_CACHE[key]
+            return (everything if keys else raw), list(problems)
+        raw, problems, _ = self._read_raw_uncached(table)
         return raw, problems
+
+    def _read_raw_uncached(self, table: Table
+                           ) -> tuple[pd.DataFrame | None, list[Problem], pd.DataFrame | None]:
+        """Read the file with the csv module: text cells indexed by their row number in the file.
+
+        Rows are numbered as in the file and as frictionless numbers them: the
+        header is row 1 and a blank line counts as a row. A row with too few or
+        too many fields, or a blank row, is reported once and left out of the
+        cell checks (its cells cannot be placed in columns).
+        """
+        file = table.file
+        if not table.path.is_file():
+            return None, [Problem(file, None, None, None, "missing-file",
+                                  f"the descriptor declares {file} but there is no such file")], None
+        data = table.path.read_bytes()
+        if not data.strip():
+            return None, [Problem(file, None, None, None, "empty-file",
+                                  "the file is empty: it has no header row and no data")], None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return None, [_encoding_problem(file, data, exc)], None
+        text = text.removeprefix("\ufeff")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            records = list(reader)
+        except csv.Error as exc:
+            return None, [Problem(file, reader.line_num, None, None, "bad-csv",
+                                  f"cannot read the CSV at line {reader.line_num}: {exc}")], None
+        header = [h.strip() for h in records[0]]
+        problems = _header_problems(table, header)
+        if any(p.code in ("duplicate-column", "blank-column") for p in problems):
+            return None, problems, None
+        rows, numbers, malformed, malformed_numbers = [], [], [], []
+        width = len(header)
+        for number, record in enumerate(records[1:], start=2):
+            if not record or all(cell == "" for cell in record):
+                problems.append(Problem(file, number, None, None, "blank-row",
+                                        "the row is blank (remove the empty line)"))
+            elif len(record) != width:
+                which = "missing" if len(record) < width else "extra"
+                problems.append(Problem(
+                    file, number, None, record[0], f"{which}-cell",
+                    f"the row has {len(record)} field(s) but the header has {width}: "
+                    f"{'a field is missing' if which == 'missing' else 'there is an extra field'} "
+                    "(check the commas and quotes of this row)"))
+            else:
+                rows.append(record)
+                numbers.append(number)
+            if record and len(record) != width:
+                malformed.append((record + [""] * width)[:width])
+                malformed_numbers.append(number)
+        raw = pd.DataFrame(rows, columns=header, index=pd.Index(numbers, dtype="int64"), dtype=object)
+        raw = raw.where(raw != "", None)
+        everything = raw
+        if malformed:
+            extra = pd.DataFrame(malformed, columns=header, dtype=object,
+                                 index=pd.Index(malformed_numbers, dtype="int64"))
+            everything = pd.concat([raw, extra.where(extra != "", None)]).sort_index()
+        if _CONTROL.search(text):
+            for col in raw.columns:
+                cells = raw[col].dropna()
+                for idx in cells.index[cells.str.contains(_CONTROL)]:
+                    char = _CONTROL.search(cells[idx]).group()
+                    problems.append(Problem(file, int(idx), str(col), cells[idx], "control-character",
+                                            f"the cell holds the control character {char!r} "
+                                            f"(U+{ord(char):04X}); remove it"))
+        if raw.empty and not table.resource.get("clv", {}).get("allowEmpty", False) \
+                and not any(p.code.endswith("-cell") or p.code == "blank-row" for p in problems):
+            problems.append(Problem(file, None, None, None, "empty-table",
+                                    "the file has a header row but no data rows"))
+        return raw, problems, everything
 
     def _parse(self, table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
         out: dict[str, pd.Series] = {}
@@ -395,14 +545,14 @@ class Catalog:
             if name not in raw.columns:
                 continue
             col = raw[name]
-            typed, bad = _convert(col, fdesc)
+            typed, bad, why = _convert(col, fdesc)
             for idx in col.index[bad]:
-                problems.append(Problem(table.file, int(idx) + 2, name, col[idx], "type-error",
-                                        f"not a valid {fdesc.get('type', 'string')}"))
+                problems.append(Problem(table.file, int(idx), name, col[idx], "type-error",
+                                        why.get(idx, f"not a valid {fdesc.get('type', 'string')}")))
             problems += _constraint_problems(table, fdesc, col, typed, bad)
             problems += self._clv_problems(table, fdesc, col, raw)
             out[name] = typed
-        frame = pd.DataFrame(out, index=raw.index)
+        frame = pd.DataFrame(out, index=raw.index).reset_index(drop=True)
         frame.attrs["clvlib_table"] = table.name
         return frame, problems
 
@@ -419,7 +569,7 @@ class Catalog:
                 items = split_list(cell) if rules.get("list") else [cell]
                 for item in items:
                     if not known(item):
-                        problems.append(Problem(table.file, int(idx) + 2, name, cell,
+                        problems.append(Problem(table.file, int(idx), name, cell,
                                                 "unknown-iso-code",
                                                 f"{item!r} is not an {what} code pycountry knows"))
         if rules.get("partialDate"):
@@ -430,13 +580,13 @@ class Catalog:
                     precision = raw.at[idx, prec_field]
                 msg = partial_date_problem(cell, precision)
                 if msg:
-                    problems.append(Problem(table.file, int(idx) + 2, name, cell, "bad-date", msg))
+                    problems.append(Problem(table.file, int(idx), name, cell, "bad-date", msg))
                     continue
                 other = rules.get("notBefore")
                 start = raw.at[idx, other] if other and other in raw.columns else None
                 if start is not None and partial_date_problem(start) is None \
                         and partial_date_bounds(cell)[1] < partial_date_bounds(start)[0]:
-                    problems.append(Problem(table.file, int(idx) + 2, name, cell, "date-order",
+                    problems.append(Problem(table.file, int(idx), name, cell, "date-order",
                                             f"ends before {other} ({start}) begins"))
         return problems
 
@@ -448,17 +598,27 @@ class Catalog:
         problems = []
         for idx in raw.index[dup]:
             value = "|".join(str(raw.at[idx, k]) for k in pk)
-            problems.append(Problem(table.file, int(idx) + 2, ",".join(pk), value, "duplicate-key",
+            problems.append(Problem(table.file, int(idx), ",".join(pk), value, "duplicate-key",
                                     "primary key already used by an earlier row"))
         return problems
 
-    def _key_values(self, resource: str, fields: list[str]) -> set[tuple]:
-        """The values of ``fields`` in table ``resource``, read raw (no recursion into checks)."""
+    def _key_values(self, resource: str, fields: list[str]) -> set[tuple] | None:
+        """The values of ``fields`` in table ``resource``, read raw (no recursion into checks).
+
+        ``None`` when that table cannot be read, lacks the fields or has no rows:
+        its own problems are the root cause, and the references are not checked.
+        """
         ref = self.table(resource)
-        raw, problems = self._read_raw(ref)
-        if raw is None or any(f not in raw.columns for f in fields):
-            return set()
+        raw, problems = self._read_raw(ref, keys=True)
+        if raw is None or raw.empty or any(f not in raw.columns for f in fields):
+            return None
         return set(raw[fields].itertuples(index=False, name=None))
+
+    def _unchecked(self, table: Table, column: str, resource: str) -> Problem:
+        target = self.table(resource).file
+        return Problem(table.file, None, column, target, "reference-unchecked",
+                       f"references to {resource!r} cannot be checked: {target} has problems of "
+                       "its own (run clvlib validate)")
 
     def _check_references(self, table: Table, raw: pd.DataFrame) -> list[Problem]:
         problems: list[Problem] = []
@@ -470,11 +630,14 @@ class Catalog:
             if any(f not in raw.columns for f in fields):
                 continue
             known = self._key_values(ref_name, ref_fields)
+            if known is None:
+                problems.append(self._unchecked(table, ",".join(fields), ref_name))
+                continue
             for idx, row in raw[fields].iterrows():
                 values = tuple(row)
                 if all(v is None for v in values) or values in known:
                     continue
-                problems.append(Problem(table.file, int(idx) + 2, ",".join(fields),
+                problems.append(Problem(table.file, int(idx), ",".join(fields),
                                         "|".join(str(v) for v in values), "foreign-key",
                                         f"no row in {ref_name!r} with "
                                         f"{','.join(ref_fields)} = {'|'.join(map(str, values))}"))
@@ -483,17 +646,21 @@ class Catalog:
             name = fdesc["name"]
             if not ref or name not in raw.columns:
                 continue
-            known = {v[0] for v in self._key_values(ref["resource"], [ref["field"]])}
+            values = self._key_values(ref["resource"], [ref["field"]])
+            if values is None:
+                problems.append(self._unchecked(table, name, ref["resource"]))
+                continue
+            known = {v[0] for v in values}
             for idx, cell in raw[name].items():
                 if cell is None:
                     continue
                 items = split_list(cell) if fdesc.get("clv", {}).get("list") else [cell]
                 if not items:
-                    problems.append(Problem(table.file, int(idx) + 2, name, cell, "missing-value",
+                    problems.append(Problem(table.file, int(idx), name, cell, "missing-value",
                                             "no value in the list"))
                 for item in items:
                     if item not in known:
-                        problems.append(Problem(table.file, int(idx) + 2, name, cell,
+                        problems.append(Problem(table.file, int(idx), name, cell,
                                                 "unknown-reference",
                                                 f"{item!r} is not a {ref['field']} in "
                                                 f"{ref['resource']!r}"))
@@ -502,7 +669,8 @@ class Catalog:
     def _check_evidence(self, table: Table, raw: pd.DataFrame) -> list[Problem]:
         """``table:key`` references (clv.evidence) must name existing rows."""
         problems: list[Problem] = []
-        keys: dict[str, set[str]] = {}
+        keys: dict[str, set[str] | None] = {}
+        unchecked: set[str] = set()
         for fdesc in table.fields:
             name = fdesc["name"]
             if not fdesc.get("clv", {}).get("evidence") or name not in raw.columns:
@@ -514,12 +682,19 @@ class Catalog:
                         msg = f"{item!r}: no table named {target!r}"
                     else:
                         if target not in keys:
-                            pk = self._tables[target].primary_key
-                            keys[target] = {"|".join(map(str, v)) for v in self._key_values(target, pk)}
-                        if key in keys[target]:
+                            values = self._key_values(target, self._tables[target].primary_key)
+                            keys[target] = (None if values is None
+                                            else {"|".join(map(str, v)) for v in values})
+                        known = keys[target]
+                        if known is None:
+                            if target not in unchecked:
+                                unchecked.add(target)
+                                problems.append(self._unchecked(table, name, target))
+                            continue
+                        if key in known:
                             continue
                         msg = f"{item!r}: no row with that key in {target!r}"
-                    problems.append(Problem(table.file, int(idx) + 2, name, cell, "unknown-evidence", msg))
+                    problems.append(Problem(table.file, int(idx), name, cell, "unknown-evidence", msg))
         return problems
 
     # ---- whole-package validation
@@ -538,9 +713,22 @@ class Catalog:
             frame, found = self.check(name)
             rows[name] = None if frame is None else len(frame)
             problems += found
+        problems += self._undeclared_files()
+        # a reference that could not be checked is explained by its table's own problems
+        reported = {p.file for p in problems if p.code != "reference-unchecked"}
+        problems = [p for p in problems
+                    if p.code != "reference-unchecked" or p.value not in reported]
         if use_frictionless:
             problems += _dedupe(self._frictionless_problems(), problems)
         return Report(self.data_dir, rows, problems, frictionless=use_frictionless)
+
+    def _undeclared_files(self) -> list[Problem]:
+        """CSV files in the data folder that no resource declares (they would be ignored)."""
+        declared = {t.path.resolve() for t in self._tables.values()}
+        return [Problem(path.name, None, None, None, "undeclared-file",
+                        "a CSV file in the data folder that the descriptor does not declare; "
+                        "declare it in datapackage.json (with its schema) or remove it")
+                for path in sorted(self.data_dir.glob("*.csv")) if path.resolve() not in declared]
 
     def _frictionless_problems(self) -> list[Problem]:
         import frictionless  # about 3 s to import: only here
@@ -566,13 +754,20 @@ def _dedupe(extra: list[Problem], have: list[Problem]) -> list[Problem]:
 
     A cell problem is the same when file and row match; a header problem when file and
     column match; a problem with neither (e.g. the descriptor) is kept unless the project
-    rules already flagged that file.
+    rules already flagged that file. One root cause is reported once: when the project
+    rules found a problem with a whole file or its header (missing, empty, not UTF-8, a
+    column missing or unknown), frictionless's row-by-row findings for that file (it
+    matches columns by position) are dropped, and so are its foreign-key findings
+    anywhere (the project rules check every reference, by name).
     """
     rows = {(p.file, p.row) for p in have if p.row is not None}
     columns = {(p.file, p.column) for p in have if p.column is not None}
     files = {p.file for p in have}
+    broken = {p.file for p in have if p.row is None or p.row == 1 or p.code == "encoding"}
     kept = []
     for p in extra:
+        if p.file in broken or (broken and p.code == "frictionless:foreign-key"):
+            continue
         if p.row is not None:
             seen = (p.file, p.row) in rows
         elif p.column is not None:
@@ -587,19 +782,32 @@ def _dedupe(extra: list[Problem], have: list[Problem]) -> list[Problem]:
 # --------------------------------------------------------------------------- conversion
 
 
-def _convert(col: pd.Series, fdesc: dict) -> tuple[pd.Series, pd.Series]:
-    """Convert raw strings to the declared type; return (typed, mask of bad cells)."""
+def _convert(col: pd.Series, fdesc: dict) -> tuple[pd.Series, pd.Series, dict[Any, str]]:
+    """Convert raw strings to the declared type; return (typed, mask of bad cells, reasons)."""
     kind = fdesc.get("type", "string")
     present = col.notna()
     text = col.where(present, "").astype(str)
+    why: dict[Any, str] = {}
     if kind in ("integer", "year"):
-        ok = text.str.fullmatch(_INTEGER.pattern)
+        ok = text.str.fullmatch(_INTEGER.pattern) & present
+        values: list[int | None] = []
+        for idx, cell, good in zip(col.index, text, ok, strict=True):
+            number = int(cell) if good else None
+            if number is not None and not _INT64[0] <= number <= _INT64[1]:
+                why[idx] = "an integer too large for a 64-bit integer column"
+                ok[idx] = False
+                number = None
+            values.append(number)
         bad = present & ~ok
-        typed = pd.to_numeric(text.where(ok & present, None), errors="coerce").astype("Int64")
+        typed = pd.Series(pd.array(values, dtype="Int64"), index=col.index)
     elif kind == "number":
-        ok = text.str.fullmatch(_NUMBER.pattern)
-        bad = present & ~ok
-        typed = pd.to_numeric(text.where(ok & present, None), errors="coerce").astype("Float64")
+        ok = text.str.fullmatch(_NUMBER.pattern) & present
+        typed = pd.to_numeric(text.where(ok, None), errors="coerce").astype("Float64")
+        infinite = ok & typed.isin([float("inf"), float("-inf")]).fillna(False).astype(bool)
+        for idx in col.index[infinite]:
+            why[idx] = "a number too large to represent (it would load as infinity)"
+        typed[infinite] = pd.NA
+        bad = present & (~ok | infinite)
     elif kind == "boolean":
         ok = text.isin(_TRUE | _FALSE)
         bad = present & ~ok
@@ -615,7 +823,7 @@ def _convert(col: pd.Series, fdesc: dict) -> tuple[pd.Series, pd.Series]:
             typed = col.astype("category")
         else:
             typed = col.astype("string")
-    return typed, bad
+    return typed, bad, why
 
 
 def _constraint_problems(table: Table, fdesc: dict, col: pd.Series, typed: pd.Series,
@@ -625,7 +833,7 @@ def _constraint_problems(table: Table, fdesc: dict, col: pd.Series, typed: pd.Se
     problems: list[Problem] = []
 
     def add(idx: Any, code: str, msg: str) -> None:
-        problems.append(Problem(table.file, int(idx) + 2, name, col[idx], code, msg))
+        problems.append(Problem(table.file, int(idx), name, col[idx], code, msg))
 
     if cons.get("required"):
         for idx in col.index[col.isna()]:
