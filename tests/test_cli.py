@@ -19,10 +19,10 @@ def test_datasets_lists_every_table(capsys):
 def test_cite_apa_and_bibtex(capsys):
     assert main(["cite", "provinces"]) == 0
     apa = capsys.readouterr().out
-    assert len(apa.strip().splitlines()) == len(clvlib.cite("provinces").ids)
+    assert len(apa.strip().splitlines()) == len(clvlib.cite("provinces").ids) + 1  # + data release
     assert main(["cite", "provinces", "--bibtex"]) == 0
     bib = capsys.readouterr().out
-    assert bib.count("@misc{") == len(clvlib.cite("provinces").ids)
+    assert bib.count("@misc{") == len(clvlib.cite("provinces").ids) + 1
 
 
 def test_describe(capsys):

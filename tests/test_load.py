@@ -30,7 +30,10 @@ def _raw_ids(file: str, columns: list[str], keep=lambda row: True) -> set[str]:
 def test_load_returns_declared_columns_in_order():
     for resource in _descriptor()["resources"]:
         frame = clvlib.load(resource["name"])
-        assert list(frame.columns) == [f["name"] for f in resource["schema"]["fields"]]
+        declared = [f["name"] for f in resource["schema"]["fields"]]
+        if resource["name"] in ("trade", "investment"):  # derived: dollars next to value and unit
+            declared.insert(declared.index("unit") + 1, "value_usd")
+        assert list(frame.columns) == declared
 
 
 def test_load_applies_declared_dtypes():
@@ -140,7 +143,9 @@ def test_cite_a_table_lists_every_cited_source():
     ids = _raw_ids("provinces.csv", ["source_ids", "area_source_ids", "population_source_ids"])
     apa = clvlib.cite("provinces")
     assert set(apa.ids) == ids
-    assert len(str(apa).splitlines()) == len(ids)
+    lines = str(apa).splitlines()
+    assert len(lines) == len(ids) + 1  # the sources, then the data release with its version
+    assert lines[-1].startswith("The clvlib developers.") and f"Version {clvlib.data_version()}" in lines[-1]
 
 
 def test_cite_a_filtered_frame_lists_only_its_rows_sources():
@@ -158,22 +163,33 @@ def test_cite_bibtex_has_one_entry_per_source():
     one = names[names["province_code"] == "KH-16"]
     bib = clvlib.cite(one, style="bibtex")
     expected = _raw_ids("province_names.csv", ["source_ids"], keep=lambda r: r["province_code"] == "KH-16")
-    assert str(bib).count("@misc{") == len(expected)
+    assert str(bib).count("@misc{") == len(expected) + 1  # and @misc{clvlib_data,
+    assert "@misc{clvlib_data," in bib
     for sid in expected:
         assert f"@misc{{{sid}," in bib
 
 
-def test_cite_refuses_a_frame_not_from_load():
-    with pytest.raises(ValueError, match="clvlib.load"):
-        clvlib.cite(pd.DataFrame({"source_ids": ["pycountry_26_2_16"]}))
+def test_cite_refuses_a_frame_with_no_record_of_its_rows():
+    with pytest.raises(clvlib.ProvenanceLostError, match="source_ids"):
+        clvlib.cite(pd.DataFrame({"value": [1.0]}))
+    # a frame of one's own that keeps a source-id column is cited from it
+    assert clvlib.cite(pd.DataFrame({"source_ids": ["pycountry_26_2_16"]})).ids == ["pycountry_26_2_16"]
     with pytest.raises(ValueError, match="style"):
         clvlib.cite("provinces", style="chicago")
 
 
-def test_sources_used_covers_loaded_tables():
-    clvlib.load("province_names")
-    used = set(clvlib.sources_used().ids)
-    assert _raw_ids("province_names.csv", ["source_ids"]) <= used
+def test_sources_used_lists_what_was_shown_or_cited_not_what_was_loaded():
+    from clvlib import provenance
+
+    provenance.reset()
+    names = clvlib.load("province_names")
+    assert clvlib.sources_used().ids == []  # loading alone uses nothing
+    one = names[names["province_code"] == "KH-16"]
+    one._repr_html_()  # shown in Jupyter
+    expected = _raw_ids("province_names.csv", ["source_ids"], keep=lambda r: r["province_code"] == "KH-16")
+    assert set(clvlib.sources_used().ids) == expected
+    assert set(clvlib.sources_used(also=["pycountry_26_2_16"]).ids) == expected | {"pycountry_26_2_16"}
+    provenance.reset()
 
 
 # ---- the checked tables kept between processes (clvlib cache folder)

@@ -64,7 +64,11 @@ _FALSE = {"false", "False", "FALSE", "0"}
 
 
 def default_data_dir() -> Path:
-    """The data folder: ``$CLVLIB_DATA_DIR`` if set, else the repository's ``data/``.
+    """The data folder: ``$CLVLIB_DATA_DIR`` if set, else the kit's own data.
+
+    The kit's own data is the checkout's ``data/`` (editable installs, the source
+    tree) or, in an installed wheel, the copy packaged inside ``clvlib``
+    (:func:`clvlib.paths.data_dir`).
 
     Examples
     --------
@@ -74,7 +78,9 @@ def default_data_dir() -> Path:
     env = os.environ.get(DATA_DIR_ENV)
     if env:
         return Path(env).expanduser().resolve()
-    return Path(__file__).resolve().parents[2] / "data"
+    from clvlib.paths import data_dir
+
+    return data_dir()
 
 
 # --------------------------------------------------------------------------- helpers

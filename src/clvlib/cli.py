@@ -4,9 +4,13 @@ Examples
 --------
 ::
 
+    clvlib --version
     clvlib datasets
     clvlib describe provinces
-    clvlib cite provinces --bibtex
+    clvlib cite provinces --style chicago-notes
+    clvlib cite provinces --bibtex        # or --style ris / csl-json
+    clvlib cite --kit
+    clvlib notebooks ~/clv-notebooks      # a copy of the notebook series to work in
     clvlib validate
     clvlib build --out _build
     clvlib student --out _build/student
@@ -23,16 +27,25 @@ from clvlib.errors import ClvlibError
 
 
 def _parser() -> argparse.ArgumentParser:
+    from clvlib.citation import STYLES
+
     ap = argparse.ArgumentParser(prog="clvlib", description=__doc__.splitlines()[0])
+    ap.add_argument("--version", action="store_true", help="print the code and data versions")
     ap.add_argument("--data-dir", type=Path, default=None,
                     help="data folder (default: the repository's data/ or $CLVLIB_DATA_DIR)")
-    sub = ap.add_subparsers(dest="command", required=True)
+    sub = ap.add_subparsers(dest="command")
     sub.add_parser("datasets", help="list the tables")
     p = sub.add_parser("describe", help="show a table's schema, description and sources")
     p.add_argument("name")
-    p = sub.add_parser("cite", help="print the bibliography of a table")
-    p.add_argument("name")
-    p.add_argument("--bibtex", action="store_true", help="BibTeX instead of APA")
+    p = sub.add_parser("cite", help="print the bibliography of a table, or the kit's citation")
+    p.add_argument("name", nargs="?", help="a table (see `clvlib datasets`)")
+    p.add_argument("--kit", action="store_true", help="cite the kit itself (code and data release)")
+    p.add_argument("--style", choices=STYLES, default="apa", help="citation style or export format")
+    p.add_argument("--bibtex", action="store_true", help="same as --style bibtex")
+    p = sub.add_parser("notebooks", help="copy the notebook series into a folder of yours")
+    p.add_argument("folder", type=Path)
+    p.add_argument("--force", action="store_true",
+                   help="overwrite notebooks that differ from the series (default: keep them)")
     p = sub.add_parser("validate", help="check every table; exit 1 on any problem")
     p.add_argument("--no-frictionless", action="store_true",
                    help="project rules only (skip the slower frictionless pass)")
@@ -54,11 +67,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     clvlib validate: ...
     0
     """
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(parser, args)
+    except BrokenPipeError:
+        # the reader went away (``clvlib cite trade | head``): stop quietly, as Unix tools do
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     import pandas as pd
 
     import clvlib
 
+    if args.version:
+        print(f"clvlib {clvlib.__version__} (code); data {clvlib.data_version(data_dir=args.data_dir)}")
+        return 0
+    if args.command is None:
+        parser.print_usage(sys.stderr)
+        print("clvlib: error: give a command (see clvlib --help)", file=sys.stderr)
+        return 2
     try:
         if args.command == "datasets":
             with pd.option_context("display.width", 200, "display.max_colwidth", 60):
@@ -66,8 +99,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "describe":
             print(clvlib.describe(args.name, data_dir=args.data_dir))
         elif args.command == "cite":
-            style = "bibtex" if args.bibtex else "apa"
-            print(clvlib.cite(args.name, style=style, data_dir=args.data_dir))
+            style = "bibtex" if args.bibtex else args.style
+            if args.kit:
+                print(clvlib.cite_kit(style=style))
+            elif args.name:
+                print(clvlib.cite(args.name, style=style, data_dir=args.data_dir))
+            else:
+                print("clvlib: error: name a table, or use --kit", file=sys.stderr)
+                return 2
+        elif args.command == "notebooks":
+            from clvlib.notebooks import copy_series
+
+            copied = copy_series(args.folder, force=args.force)
+            for path, what in copied:
+                print(f"{what}: {path}")
         elif args.command == "validate":
             report = clvlib.validate(data_dir=args.data_dir,
                                      use_frictionless=not args.no_frictionless)

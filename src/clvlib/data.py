@@ -12,12 +12,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from clvlib import citation, names
+from clvlib import citation, names, provenance
 from clvlib.catalog import Catalog, Report, split_list
 from clvlib.errors import DataError
+from clvlib.provenance import ProvenanceLostError
+from clvlib.units import usd_values
 
 PathLike = str | Path | None
-_LOADED: set[tuple[str, str]] = set()
+MONEY_TABLES = ("trade", "investment")
+"""Tables whose ``value`` is a money figure in a stated ``unit``: they get a ``value_usd`` column."""
+
+__all__ = ["ProvenanceLostError", "cite", "data_version", "datasets", "describe", "load",
+           "sources_used", "validate"]
 
 
 def _catalog(data_dir: PathLike) -> Catalog:
@@ -47,19 +53,48 @@ def load(name: str, *, data_dir: PathLike = None) -> pd.DataFrame:
 
     Returns
     -------
-    pandas.DataFrame
-        With ``.attrs["clvlib_table"]`` set to ``name`` (used by :func:`cite`).
+    clvlib.provenance.SourcedFrame
+        A ``pandas.DataFrame`` that remembers the sources of each row through
+        selections, column subsets, merges, concatenations and group-by aggregates
+        (used by :func:`cite`); ``.attrs["clvlib_table"]`` is ``name`` and
+        ``.attrs["clvlib_data_version"]`` the data version. ``trade`` and
+        ``investment`` also have ``value_usd`` (after ``unit``): the value in US
+        dollars, missing where the unit is not money (counts of projects).
 
     Examples
     --------
     >>> provinces = load("provinces")
     >>> provinces.loc[provinces["province_code"] == "KH-16", "name_en"].item()
     'Ratanakiri'
+    >>> trade = load("trade")
+    >>> trade.columns[list(trade.columns).index("unit") + 1]
+    'value_usd'
     """
     cat = _catalog(data_dir)
     frame = cat.read(name)
-    _LOADED.add((str(cat.data_dir), name))
-    return frame
+    if name in MONEY_TABLES and {"value", "unit"} <= set(frame.columns):
+        frame.insert(list(frame.columns).index("unit") + 1, "value_usd",
+                     usd_values(frame["value"], frame["unit"], strict=False).astype("Float64"))
+    if name == "sources":
+        rows = [[sid] for sid in frame["source_id"].astype(str)]
+    else:
+        columns = [c for c in _source_columns(cat, name) if c in frame.columns]
+        rows = [sorted({i for c in columns for i in split_list(cells[c])})
+                for cells in frame[columns].to_dict("records")] if columns else [[]] * len(frame)
+    frame.attrs["clvlib_table"] = name
+    frame.attrs["clvlib_data_version"] = data_version(data_dir=data_dir)
+    return provenance.track(frame, rows)
+
+
+def data_version(*, data_dir: PathLike = None) -> str:
+    """The version of the data release (``version`` in ``datapackage.json``; see ``data/CHANGELOG.md``).
+
+    Examples
+    --------
+    >>> data_version().count(".") >= 1
+    True
+    """
+    return str(_catalog(data_dir).descriptor.get("version", "unversioned"))
 
 
 def load_sources(*, data_dir: PathLike = None) -> pd.DataFrame:
@@ -172,76 +207,86 @@ def _cited_ids(frame: pd.DataFrame, columns: list[str]) -> set[str]:
     return ids
 
 
-def cite(table_or_frame: str | pd.DataFrame, style: str = "apa", *,
+def _data_entry(cat: Catalog, table: str | None) -> dict:
+    """The CSL-JSON item of the data release (the table named in the title)."""
+    from clvlib.kit import kit_item
+
+    return kit_item(data_version=str(cat.descriptor.get("version", "")), table=table)
+
+
+def cite(table_or_frame: str | pd.DataFrame | pd.Series, style: str = "apa", *,
          data_dir: PathLike = None) -> citation.Bibliography:
-    """The bibliography for a table, or for exactly the rows of a frame from :func:`load`.
+    """The bibliography for a table, or for exactly the rows of a frame derived from :func:`load`.
 
     Parameters
     ----------
-    table_or_frame : str or pandas.DataFrame
-        A table name, or a (possibly filtered) DataFrame returned by
-        :func:`load`: only the sources its rows cite are listed.
-    style : {"apa", "bibtex"}
-        Output style.
+    table_or_frame : str, pandas.DataFrame or pandas.Series
+        A table name, or a frame (or column, or aggregate) derived from
+        :func:`load`: only the sources of the rows it holds are listed. Row
+        selections, column subsets, merges, concatenations and group-by
+        aggregates keep that record; a frame with a source-id column is cited from
+        it. When the kit cannot know the rows, :class:`ProvenanceLostError` says how
+        to keep them; it never returns an empty list in their place.
+    style : str
+        ``"apa"`` (APA 7), ``"chicago-author-date"``, ``"chicago-notes"``
+        (notes-bibliography), ``"mla"``, ``"harvard"``, or an export:
+        ``"bibtex"``, ``"ris"``, ``"csl-json"``.
 
     Returns
     -------
     Bibliography
-        A ``str`` (print it) that renders as a list in Jupyter; ``.ids`` holds
-        the source ids.
+        A ``str`` (print it) that renders as HTML in Jupyter; ``.ids`` holds the
+        source ids. The data release (with its version) is listed after the sources.
+        The cited sources are marked used (:func:`sources_used`).
 
     Examples
     --------
     >>> p = load("provinces")
-    >>> laos = p[p["country"] == "LAO"]
+    >>> laos = p[p["country"] == "LAO"][["province_code", "population"]]
     >>> set(cite(laos).ids) <= set(cite("provinces").ids)
     True
+    >>> print(cite(load("sources").head(1), style="chicago-notes"))  # doctest: +ELLIPSIS
+    Python Package Index. “Pycountry 26.2.16: ...”. Python Package Index, February 16, 2026. https://...
+    The clvlib developers. “Clvlib Data (table Sources)”. Version .....
     """
     cat = _catalog(data_dir)
     if isinstance(table_or_frame, str):
-        table = table_or_frame
-        frame = cat.read(table)
-    elif isinstance(table_or_frame, pd.DataFrame):
-        frame = table_or_frame
-        table = frame.attrs.get("clvlib_table")
-        if table is None:
-            raise ValueError(
-                "cite() needs a table name or a DataFrame returned by clvlib.load "
-                "(its .attrs['clvlib_table'] is missing; was it rebuilt from scratch?)"
-            )
+        table: str | None = table_or_frame
+        ids = provenance.row_sources(load(table_or_frame, data_dir=data_dir))
+    elif isinstance(table_or_frame, (pd.DataFrame, pd.Series)):
+        table = table_or_frame.attrs.get("clvlib_table")
+        ids = provenance.row_sources(table_or_frame)
     else:
         raise TypeError(f"cite() takes a table name or a DataFrame, not {type(table_or_frame)!r}")
-    columns = _source_columns(cat, table)
-    if table == "sources":
-        ids = set(frame["source_id"].astype(str))
-    else:
-        ids = _cited_ids(frame, columns)
-    return citation.bibliography(cat.read("sources"), ids, style)
+    provenance.mark_used(ids)
+    return citation.bibliography(cat.read("sources"), ids, style, extra=[_data_entry(cat, table)])
 
 
 def sources_used(style: str = "apa", *, also: tuple[str, ...] | list[str] = (),
                  data_dir: PathLike = None) -> citation.Bibliography:
-    """The bibliography of every table loaded so far in this process, for notebook footers.
+    """The bibliography of the sources this process actually used, for notebook footers.
+
+    Used means shown (a frame from :func:`load`, or derived from one, displayed in
+    Jupyter or printed), drawn (figure helpers mark the rows they draw), cited
+    (:func:`cite`), plus ``also``; not every source of every table loaded. It
+    reads no table but ``sources``, so it does not depend on any cache.
 
     Parameters
     ----------
-    style : {"apa", "bibtex"}
-        Output style.
+    style : str
+        As for :func:`cite`.
     also : sequence of str
         Source ids cited in the notebook's text (not through a table) to add.
 
     Examples
     --------
-    >>> _ = load("provinces")
-    >>> "pycountry_26_2_16" in sources_used(also=["pycountry_26_2_16"]).ids
-    True
+    >>> provenance.reset()
+    >>> _ = load("provinces")  # loading alone uses nothing
+    >>> sources_used(also=["pycountry_26_2_16"]).ids
+    ['pycountry_26_2_16']
     """
     cat = _catalog(data_dir)
-    ids: set[str] = set(also)
-    for folder, table in sorted(_LOADED):
-        if folder != str(cat.data_dir) or table == "sources":
-            continue
-        ids |= _cited_ids(cat.read(table), _source_columns(cat, table))
+    ids = provenance.used() | set(also)
     return citation.bibliography(cat.read("sources"), ids, style)
 
 
@@ -280,9 +325,11 @@ def _licence_name(licences: list[dict]) -> str:
 
 @dataclass(repr=False)
 class TableInfo:
-    """What :func:`describe` returns: a table's description, schema and sources.
+    """What :func:`describe` returns: a table's description, schema and a summary of its sources.
 
-    It prints as text and renders as Markdown in a notebook.
+    It prints as text and renders as HTML in a notebook. The sources are summarised
+    (how many, of which kinds, where to see them); ``sources`` holds the full
+    bibliography for whoever wants it (``print(info.sources)``).
     """
 
     name: str
@@ -292,27 +339,38 @@ class TableInfo:
     rows: int
     schema: pd.DataFrame
     sources: citation.Bibliography
+    source_kinds: dict[str, int]
+    data_version: str = ""
 
     def __repr__(self) -> str:
         return str(self)
 
+    @property
+    def sources_summary(self) -> str:
+        """One line: how many sources, of which kinds, and how to list them."""
+        n = len(self.sources.ids)
+        kinds = ", ".join(f"{count} {kind}" for kind, count in self.source_kinds.items())
+        return (f"{n} source{'s' if n != 1 else ''} ({kinds}); list them with "
+                f"clvlib.cite({self.name!r}) or `clvlib cite {self.name}`")
+
     def __str__(self) -> str:
-        lines = [f"{self.title} ({self.name}): {self.rows} rows; licence {self.licence}",
+        version = f"; data version {self.data_version}" if self.data_version else ""
+        lines = [f"{self.title} ({self.name}): {self.rows} rows; licence {self.licence}{version}",
                  "", self.description, "", self.schema.to_string(index=False), "",
-                 "Sources:", str(self.sources)]
+                 "Sources: " + self.sources_summary]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         from html import escape
 
+        version = f" &middot; data version {escape(self.data_version)}" if self.data_version else ""
         return "\n".join([
             f"<h3>{escape(self.title)} (<code>{escape(self.name)}</code>)</h3>",
-            f"<p>{self.rows} rows &middot; licence: {escape(self.licence)}</p>",
+            f"<p>{self.rows} rows &middot; licence: {escape(self.licence)}{version}</p>",
             f"<p>{escape(self.description)}</p>",
             self.schema.to_html(index=False),
-            "<p><strong>Sources</strong></p>",
-            "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in str(self.sources).split("\n"))
-            + "</ul>",
+            f"<p><strong>Sources</strong>: {escape(self.sources_summary)}</p>",
+            "<details><summary>Show the sources</summary>", self.sources._repr_html_(), "</details>",
         ])
 
 
@@ -340,6 +398,8 @@ def describe(name: str, *, data_dir: PathLike = None) -> TableInfo:
     >>> info = describe("provinces")
     >>> "province_code" in set(info.schema["field"])
     True
+    >>> print(info.sources_summary)  # doctest: +ELLIPSIS
+    ... sources (... encyclopedia, ...); list them with clvlib.cite('provinces') or `clvlib cite provinces`
     """
     cat = _catalog(data_dir)
     table = cat.table(name)
@@ -356,8 +416,13 @@ def describe(name: str, *, data_dir: PathLike = None) -> TableInfo:
     ])
     licence = (_licence_name(table.resource.get("licenses", []))
                or _licence_name(cat.descriptor.get("licenses", [])))
+    sources = cat.read("sources")
+    ids = provenance.row_sources(load(name, data_dir=data_dir))
+    kinds = (sources[sources["source_id"].isin(ids)]["kind"].astype(str).value_counts()
+             .sort_index().sort_values(ascending=False, kind="stable"))
     return TableInfo(name, table.title, table.description, licence, len(frame), schema,
-                     cite(name, data_dir=data_dir))
+                     citation.bibliography(sources, ids), {str(k): int(v) for k, v in kinds.items()},
+                     data_version(data_dir=data_dir))
 
 
 def validate(*, data_dir: PathLike = None, use_frictionless: bool = True) -> Report:

@@ -16,9 +16,7 @@ import pandas as pd
 
 from clvlib.catalog import partial_date_bounds
 from clvlib.errors import ClvlibError
-
-UNITS = {"USD": 1.0, "USD thousand": 1e3, "USD million": 1e6, "USD billion": 1e9}
-"""Multipliers from each stated unit to US dollars."""
+from clvlib.units import UNITS, UnitError, usd_values  # noqa: F401 (re-exported here)
 
 BASIS_PREFERENCE = ("reporter", "mirror")
 """A country's own statistics first, then its partners' (mirror) figures."""
@@ -28,10 +26,6 @@ KIND_PREFERENCE = ("statistics", "official", "dataset", "news", "academic", "enc
 """Source kinds in the order :func:`pick_one` prefers them."""
 
 KEY = ["country", "partner", "flow", "period_start", "period_end"]
-
-
-class UnitError(ClvlibError, ValueError):
-    """Values in different or unknown units would be combined."""
 
 
 class PeriodError(ClvlibError, ValueError):
@@ -51,11 +45,8 @@ def to_usd(frame: pd.DataFrame) -> pd.DataFrame:
     >>> to_usd(t)["value_usd"].tolist()
     [2940000000.0, 450000000.0]
     """
-    unknown = sorted(set(frame["unit"].astype(str)) - set(UNITS))
-    if unknown:
-        raise UnitError(f"unknown unit(s) {unknown}; known: {sorted(UNITS)}")
     out = frame.copy()
-    out["value_usd"] = out["value"].astype(float) * out["unit"].astype(str).map(UNITS).astype(float)
+    out["value_usd"] = usd_values(out["value"], out["unit"])
     return out
 
 
