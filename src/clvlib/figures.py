@@ -112,6 +112,24 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float] =
     return fig, axes
 
 
+def new_mosaic(mosaic: Any, *, figsize: tuple[float, float] = SLIDE, **kwargs: Any) -> tuple[Any, dict]:
+    """``plt.subplot_mosaic`` with constrained layout at slide size (call inside :func:`style`).
+
+    Examples
+    --------
+    >>> with style():
+    ...     fig, axes = new_mosaic([["map", "key"]])
+    >>> sorted(axes)
+    ['key', 'map']
+    """
+    import matplotlib.pyplot as plt
+
+    kwargs.setdefault("layout", "constrained")
+    fig, axes = plt.subplot_mosaic(mosaic, figsize=figsize, **kwargs)
+    _reserve_credit(fig)
+    return fig, axes
+
+
 def _credit_band(fig: Any) -> float:
     """Fraction of the figure's height kept for the credit line at the bottom."""
     return (CREDIT_LINES * 1.6 + 0.6) * CREDIT_PT / 72 / fig.get_size_inches()[1]
@@ -361,6 +379,7 @@ def _data_problems(ax: Any, renderer: Any) -> list[str]:
             if max(sizes) < 0.05 * span:
                 out.append(f"panel {name!r}: its longest bar uses {100 * max(sizes) / span:.1f}% "
                            "of the axis: the measure needs its own scale")
+    visible += sum(1 for t in ax.texts if t.get_visible() and t.get_text().strip())
     for artist in [*ax.lines, *ax.collections, *ax.images, *ax.patches]:
         if not artist.get_visible():
             continue

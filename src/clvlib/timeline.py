@@ -351,14 +351,15 @@ def _key_text(entries: list[str], ncols: int, width_chars: int) -> list[str]:
 
 def _draw_timeline(data: pd.DataFrame, eras: pd.DataFrame | None, *, title: str | None,
                    label: str | None, start: str | None, end: str | None,
-                   figsize: tuple[float, float], keyed: bool) -> tuple[Figure, int]:
+                   figsize: tuple[float, float], keyed: bool, lane: str = "category",
+                   order: tuple[str, ...] = CATEGORIES) -> tuple[Figure, int]:
     """Draw once; returns the figure and how many labels found no free place."""
     import matplotlib.dates as mdates
     from matplotlib.transforms import Bbox
 
     from clvlib import figures
 
-    lanes = [c for c in CATEGORIES if c in set(data["category"].astype(str))]
+    lanes = [c for c in order if c in set(data[lane].astype(str))]
     lane_y = {c: len(lanes) - 1 - i for i, c in enumerate(lanes)}
     data = data.sort_values(["start", "stop"], kind="stable").reset_index(drop=True)
     entries: list[str] = []
@@ -399,8 +400,8 @@ def _draw_timeline(data: pd.DataFrame, eras: pd.DataFrame | None, *, title: str 
         ax.set_ylim(-0.6, new_top)
     labels = []
     for k, row in data.iterrows():
-        y = lane_y[str(row["category"])]
-        colour = figures.OKABE_ITO[CATEGORIES.index(str(row["category"])) % len(figures.OKABE_ITO)]
+        y = lane_y[str(row[lane])]
+        colour = figures.OKABE_ITO[order.index(str(row[lane])) % len(figures.OKABE_ITO)]
         if row["start"] == row["stop"]:
             ax.plot([row["start"]], [y], marker="o", ms=6, color=colour, zorder=3, ls="none")
         else:
@@ -435,7 +436,8 @@ def _draw_timeline(data: pd.DataFrame, eras: pd.DataFrame | None, *, title: str 
 def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
                   title: str | None = None, label: str | None = "title", start: str | None = None,
                   end: str | None = None, figsize: tuple[float, float] = SLIDE_SIZE,
-                  name: str | None = None, caption: str | None = None) -> Figure:
+                  name: str | None = None, caption: str | None = None, lane: str = "category",
+                  lanes: Iterable[str] | None = None) -> Figure:
     """Draw events in lanes by category, partial dates as spans of their precision.
 
     Parameters
@@ -459,6 +461,10 @@ def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
         Inches; the default fits a 16:9 slide.
     name, caption : str, optional
         File name and caption for :func:`clvlib.figures.finish` (default: from the title).
+    lane, lanes : str, iterable of str, optional
+        The column that picks an event's lane and the lanes' order, top to bottom
+        (default: ``category`` in the order of :data:`CATEGORIES`). Every value of
+        the column must be in ``lanes``.
 
     Returns
     -------
@@ -484,24 +490,28 @@ def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
     data = spans(events)
     if data.empty:
         raise ValueError("no events to plot")
+    order = tuple(lanes) if lanes is not None else CATEGORIES
+    unknown = sorted(set(data[lane].astype(str)) - set(order))
+    if unknown:
+        raise ValueError(f"column {lane!r} has values with no lane: {', '.join(unknown)}")
+    common = {"title": title, "label": label, "start": start, "end": end, "figsize": figsize,
+              "lane": lane, "order": order}
     with figures.style():
-        fig, failed = _draw_timeline(data, eras, title=title, label=label, start=start, end=end,
-                                     figsize=figsize, keyed=False)
+        fig, failed = _draw_timeline(data, eras, keyed=False, **common)
         if failed:
             import matplotlib.pyplot as plt
 
             plt.close(fig)
-            fig, failed = _draw_timeline(data, eras, title=title, label=label, start=start, end=end,
-                                         figsize=figsize, keyed=True)
+            fig, failed = _draw_timeline(data, eras, keyed=True, **common)
     lo, hi = str(data["start"].min().date()), str(data["stop"].max().date())
-    cats = ", ".join(c for c in CATEGORIES if c in set(data["category"].astype(str)))
+    cats = ", ".join(c for c in order if c in set(data[lane].astype(str)))
     era_names = "" if eras is None or eras.empty else (
         " Shaded eras: " + "; ".join(f"{r['title']} ({r['start']} to {r['end']})"
                                      for _, r in eras.iterrows()) + ".")
-    alt = (f"Timeline of {len(data)} events from {lo} to {hi}, one lane per category ({cats}); "
+    alt = (f"Timeline of {len(data)} events from {lo} to {hi}, one lane per {lane} ({cats}); "
            f"partial dates are bars spanning their year or month, single days are dots.{era_names}")
     ids = provenance.source_ids(events) + ([] if eras is None else provenance.source_ids(eras))
-    cols = [c for c in ("event_id", "date", "end_date", "category", label, "source_ids")
+    cols = [c for c in ("event_id", "instrument_id", "date", "end_date", lane, label, "source_ids")
             if c and c in events.columns]
     return figures.finish(fig, name=name or _slug(title or "timeline"), title=title or "Timeline",
                           caption=caption or (title or "Timeline") + ".", alt=alt, sources=ids,
