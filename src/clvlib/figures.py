@@ -54,8 +54,8 @@ MIN_FONT_PT = 9.0
 DPI = 200
 """Resolution of saved and displayed PNGs."""
 
-CREDIT_PT = 9.5
-CREDIT_LINES = 2
+CREDIT_PT = 9.0
+CREDIT_LINES = 3
 """The credit line's size and its most lines: :func:`new_figure` keeps room for them."""
 
 # Okabe & Ito (2008), colour-blind safe; one colour per country in every figure.
@@ -147,6 +147,67 @@ def _reserve_credit(fig: Any) -> None:
     fig._clv_credit_reserved = True
 
 
+# ----------------------------------------------------------------------------- labels
+
+
+def place_labels(ax: Any, labels: list[Any], renderer: Any, obstacles: list[Any] | None = None,
+                 gap_pt: float = 4.0) -> list[Any]:
+    """Move point labels (annotations in offset points) so that none overlaps another or an obstacle.
+
+    Each label tries eight positions around its point (right above first), then
+    the same at twice and three times the distance, and takes the first that
+    stays inside the axes and clears the labels already placed and every box
+    in ``obstacles`` (display boxes: markers, scale bar…). Returns the labels
+    that found no free place (left where they were).
+
+    Examples
+    --------
+    >>> with style():
+    ...     fig, ax = new_figure()
+    ...     a = ax.annotate("one", (0.5, 0.5), xytext=(4, 4), textcoords="offset points")
+    ...     b = ax.annotate("two", (0.5, 0.5), xytext=(4, 4), textcoords="offset points")
+    ...     fig.draw_without_rendering()
+    >>> place_labels(ax, [a, b], fig.canvas.get_renderer())
+    []
+    >>> check(fig)
+    []
+    """
+    from matplotlib.text import Text
+    from matplotlib.transforms import Bbox
+
+    frame = ax.get_window_extent(renderer)
+    placed = list(obstacles or [])
+    failed = []
+    px_per_pt = ax.figure.dpi / 72
+    for ann in labels:
+        ann.set_ha("left")
+        ann.set_va("bottom")
+        box = Text.get_window_extent(ann, renderer)
+        w, h = box.width, box.height
+        x, y = ax.transData.transform(ann.xy)
+        d = gap_pt * px_per_pt
+        choice = None
+        for k in (1, 2, 3):
+            dk = d * k
+            for ox, oy in ((dk, dk * 0.6), (dk, -h / 2), (dk, -dk * 0.6 - h), (-dk - w, dk * 0.6),
+                           (-dk - w, -h / 2), (-dk - w, -dk * 0.6 - h), (-w / 2, dk), (-w / 2, -dk - h)):
+                cand = Bbox.from_bounds(x + ox, y + oy, w, h)
+                inside = (cand.x0 >= frame.x0 and cand.x1 <= frame.x1 and cand.y0 >= frame.y0
+                          and cand.y1 <= frame.y1)
+                if inside and not any(cand.overlaps(o) for o in placed):
+                    choice = (ox, oy, cand)
+                    break
+            if choice:
+                break
+        if choice is None:
+            failed.append(ann)
+            placed.append(box)
+            continue
+        ann.set_position((choice[0] / px_per_pt, choice[1] / px_per_pt))
+        placed.append(choice[2])
+    return failed
+
+
 # ----------------------------------------------------------------------------- credit
 
 
@@ -197,7 +258,8 @@ def _wrap(text: str, fig: Any, fontsize: float) -> str:
     return "\n".join(textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=False))
 
 
-def _draw_credit(fig: Any, ids: list[str], data_dir: Path | str | None) -> str:
+def _draw_credit(fig: Any, ids: list[str], data_dir: Path | str | None,
+                 attribution: str | None = None) -> str:
     """Draw the credit line at the bottom left, in the band kept for it; returns its text.
 
     As many sources are named as fit on :data:`CREDIT_LINES` lines; the others are counted.
@@ -205,6 +267,9 @@ def _draw_credit(fig: Any, ids: list[str], data_dir: Path | str | None) -> str:
     limit = 8
     while True:
         credit = credit_line(ids, data_dir=data_dir, limit=limit)
+        if attribution:
+            credit = (credit.removesuffix(" Compiled by clvlib.")
+                      + f" {attribution.rstrip('.')}. Compiled by clvlib.")
         wrapped = _wrap(credit, fig, CREDIT_PT)
         if wrapped.count("\n") < CREDIT_LINES or limit == 0:
             break
@@ -237,7 +302,7 @@ def _png_svg(fig: Any) -> tuple[bytes, str]:
 
 def finish(fig: Any, *, name: str, title: str, caption: str, alt: str,
            sources: Iterable[str], data: pd.DataFrame | None = None,
-           data_dir: Path | str | None = None) -> Any:
+           data_dir: Path | str | None = None, attribution: str | None = None) -> Any:
     """Credit, describe and (in a kernel) display a figure; every figure helper ends here.
 
     Parameters
@@ -252,6 +317,9 @@ def finish(fig: Any, *, name: str, title: str, caption: str, alt: str,
         Source ids of the rows drawn; they are named on the credit line and marked used.
     data : pandas.DataFrame, optional
         The rows drawn, kept as CSV with the figure.
+    attribution : str, optional
+        Credit required by files that are not rows of the ``sources`` table (the
+        boundary registry's attribution of map outlines), added to the credit line.
 
     Returns
     -------
@@ -270,7 +338,7 @@ def finish(fig: Any, *, name: str, title: str, caption: str, alt: str,
 
     ids = sorted(dict.fromkeys(str(i) for i in sources if i))
     with style():
-        credit = _draw_credit(fig, ids, data_dir)
+        credit = _draw_credit(fig, ids, data_dir, attribution)
     csv = data.to_csv(index=False) if data is not None else ""
     fig.clvlib_info = {"name": name, "title": title, "caption": caption, "alt": alt,
                        "credit": credit, "sources": ids, "csv": csv}
@@ -349,6 +417,7 @@ def _overlap(a: Any, b: Any, tol: float = 1.0) -> bool:
 
 def _data_problems(ax: Any, renderer: Any) -> list[str]:
     """Bars thinner than a pixel or squashed by the scale; a panel with nothing visible."""
+    import numpy as np
     from matplotlib.container import BarContainer
 
     out = []
@@ -380,13 +449,21 @@ def _data_problems(ax: Any, renderer: Any) -> list[str]:
                 out.append(f"panel {name!r}: its longest bar uses {100 * max(sizes) / span:.1f}% "
                            "of the axis: the measure needs its own scale")
     visible += sum(1 for t in ax.texts if t.get_visible() and t.get_text().strip())
+    visible += int(ax.get_legend() is not None)
     for artist in [*ax.lines, *ax.collections, *ax.images, *ax.patches]:
         if not artist.get_visible():
             continue
         try:
-            box = artist.get_window_extent(renderer)
+            if hasattr(artist, "get_datalim"):   # collections: their extent in data, shown in pixels
+                box = artist.get_datalim(ax.transData)
+                if np.isfinite(box.get_points()).all():
+                    box = box.transformed(ax.transData)
+            else:
+                box = artist.get_window_extent(renderer)
         except Exception:  # pragma: no cover - an artist that cannot say where it is
             visible += 1
+            continue
+        if not np.isfinite(box.get_points()).all():
             continue
         if box.width <= 0 and box.height <= 0:
             continue
