@@ -13,7 +13,7 @@ ifneq ($(SHARED_MIRROR),)
 export CLVLIB_MIRROR ?= $(abspath $(SHARED_MIRROR))
 endif
 
-.PHONY: site test lab lint validate bench browser clean help
+.PHONY: site test lab lint validate bench browser fonts clean help
 
 help:
 	@echo "make site   execute every notebook and render HTML under _build/"
@@ -21,6 +21,7 @@ help:
 	@echo "make lab    open JupyterLab on notebooks/"
 	@echo "make bench  run the benchmarks in benchmarks/"
 	@echo "make browser install headless Chromium for the browser test (Debian, as root)"
+	@echo "make fonts  install the Noto fonts the figures need for Khmer and Lao (Debian, as root)"
 
 # Rebuilt whenever pyproject.toml changes (or the venv lost its python).
 $(STAMP): pyproject.toml
@@ -31,10 +32,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-site: $(STAMP)
+site: $(STAMP) fonts
 	$(BIN)/clvlib build --out _build
 
-test: $(STAMP) browser
+test: $(STAMP) browser fonts
 	$(BIN)/ruff check src tests benchmarks conftest.py
 	CLVLIB_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 
@@ -45,6 +46,16 @@ browser:
 		echo "installing chromium and chromium-driver (Debian packages) for the browser test"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	else echo "the browser test needs Chromium: run 'sudo apt-get install chromium chromium-driver'"; exit 1; fi
+
+# Figures name places in Khmer, Lao and Vietnamese: matplotlib needs Noto Sans, Noto Sans Khmer
+# and Noto Sans Lao (TTF, Debian's fonts-noto-core); a missing glyph fails the figure check.
+fonts:
+	@if command -v fc-list >/dev/null 2>&1 && fc-list | grep -q 'NotoSansKhmer-Regular' \
+		&& fc-list | grep -q 'NotoSansLao-Regular'; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing fonts-noto-core (Debian package) for the figures"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core fontconfig >/dev/null; \
+	else echo "the figures need Noto Sans Khmer and Lao: run 'sudo apt-get install fonts-noto-core'"; exit 1; fi
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

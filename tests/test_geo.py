@@ -241,26 +241,56 @@ def test_area_comparison_against_sourced_areas():
 def test_region_map_has_members_capitals_scale_inset_and_credit():
     from matplotlib_scalebar.scalebar import ScaleBar
 
+    from clvlib import figures
+
     fig = geo.plot_region("2024-09-20")
-    ax = fig.axes[0]
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    ax, locator, key = fig.axes
+    legend = [t.get_text() for t in key.get_legend().get_texts()]
     assert "Cambodia: withdrawn 2024-09-20" in legend
     assert "Laos: member" in legend and "Vietnam: member" in legend
     assert not any(label.startswith("Cambodia: member") for label in legend)
     labels = {t.get_text() for t in ax.texts if t.get_gid() == "capital-label"}
     assert {"Phnom Penh", "Banlung", "Pakse", "Pleiku"} <= labels
     assert any(isinstance(a, ScaleBar) for a in ax.artists)
-    assert len(ax.child_axes) == 1  # the locator inset
-    credit = [t.get_text() for t in fig.texts if t.get_gid() == "attribution"]
-    assert credit and "Natural Earth" in credit[0] and "Tbong Khmum" in credit[0]
+    assert locator.get_title(loc="left") == "Where the map is"  # beside the map, covering nothing
+    credit = [t.get_text() for t in fig.texts if t.get_gid() == "credit"]
+    assert credit and "Natural Earth" in credit[0]
+    notes = " ".join(t.get_text() for t in key.texts if t.get_gid() == "map-note").replace("\n", " ")
+    assert "Tbong Khmum" in notes
+    # a capital without coordinates in the places table is named, not invented
+    places = clvlib.load("places")
+    if "KH-19" not in set(places.loc[places["kind"] == "provincial capital", "province_code"]):
+        assert "Stung Treng (KH-19)" in notes
     assert tuple(fig.get_size_inches()) == pytest.approx((13.33, 7.5))
     assert "9 member provinces" in ax.get_title(loc="left")
+    assert figures.check(fig) == []
+
+
+@needs_mirror
+def test_ring_road_label_sits_in_cambodia():
+    from shapely.geometry import Point
+
+    fig = geo.plot_region("2024-09-19", projects=True)
+    ax = fig.axes[0]
+    label = next(t for t in ax.texts if t.get_gid() == "project-label" and "ring road" in t.get_text())
+    khm = geo.boundaries(0, ("KHM",)).to_crs(geo.MAP_CRS).geometry.iloc[0]
+    assert khm.contains(Point(label.xy))
+
+
+@needs_mirror
+def test_province_figures_each_measure_on_its_own_scale():
+    from clvlib import figures
+
+    fig = geo.plot_province_figures(clvlib.load("provinces"), "2024-09-19")
+    area, people = fig.axes
+    assert area.get_xlim()[1] < 50_000 < people.get_xlim()[1]
+    assert figures.check(fig) == []
 
 
 @needs_mirror
 def test_small_multiples_one_panel_per_date():
     fig = geo.plot_membership(["2002-06-01", "2007-06-01", "2024-09-20"])
-    titles = [a.get_title() for a in fig.axes]
+    titles = [a.get_title() for a in fig.axes][:3]   # the last axes holds the legend
     assert titles == ["2002-06-01\n7 members", "2007-06-01\n8 members (+2 uncertain)",
                       "2024-09-20\n9 members"]
 

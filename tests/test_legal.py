@@ -134,12 +134,33 @@ def test_hypotheticals():
 def test_plot_marks_open_dates_and_actual_events():
     r = legal.exit_route("trade_agreement_2016", notice_date="2024-09-20")
     fig = legal.plot_exit_route(r, {"Assembly vote": "2024-11-08"})
-    ax = fig.axes[0]
-    labels = [t.get_text() for t in ax.texts if t.get_gid() == "step"]
+    time_ax, open_ax, key = fig.axes
+    labels = [t.get_text() for t in key.texts if t.get_gid() == "step"]
     assert len(labels) == len(r.steps)
-    assert sum("(date open)" in t for t in labels) == int(r.steps["earliest_effective"].isna().sum())
-    assert [t.get_text() for t in ax.texts if t.get_gid() == "actual"] == ["Assembly vote"]
-    assert "missing" in ax.get_title(loc="left")
+    n_open = int(r.steps["earliest_effective"].isna().sum())
+    assert n_open and sum("(date open)" in t for t in labels) == n_open
+    # open steps are never put on the time axis: one numbered hollow circle each in their own panel
+    on_time = {t.get_text() for t in time_ax.texts if t.get_gid() == "step-number"}
+    in_gap = {t.get_text() for t in open_ax.texts if t.get_gid() == "step-number"}
+    dated = r.steps.dropna(subset=["earliest_effective"])["order"].astype(str)
+    assert on_time == set(dated) and in_gap == set(r.steps["order"].astype(str)) - set(dated)
+    assert [t.get_text() for t in key.texts if t.get_gid() == "actual"] == [
+        "A  2024-09-20  notice given (the route counts from it)", "B  2024-11-08  Assembly vote"]
+    assert any("withdrawal or termination clause" in t.get_text() for t in key.texts
+               if t.get_gid() == "missing")
+    assert fig.clvlib_info["sources"] and "credit" in fig.clvlib_info
+
+
+def test_instruments_plot_keeps_full_titles():
+    from clvlib import figures
+
+    ins = clvlib.load("instruments")
+    fig = legal.plot_instruments(ins)
+    # whole titles: beside their marks or, numbered, in the key (wrapped, never cut)
+    drawn = " ".join(" ".join(t.get_text().split()) for ax in fig.axes for t in ax.texts)
+    for title in ins["title"]:
+        assert " ".join(title.split()) in drawn
+    assert figures.check(fig) == []
 
 
 def test_instruments_keep_signing_ratification_and_force_apart():

@@ -12,6 +12,8 @@ overlapping periods, duplicate reports.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from clvlib.catalog import partial_date_bounds
@@ -286,3 +288,64 @@ def compare_sides(frame: pd.DataFrame, a: str, b: str, flow: str = "total",
     merged = sides[0].merge(sides[1], on="year", how="outer").sort_values("year")
     merged["ratio"] = merged[f"{a}_reports"] / merged[f"{b}_reports"]
     return merged.reset_index(drop=True)
+
+
+def plot_compare_sides(frame: pd.DataFrame, a: str, b: str, flow: str = "total",
+                       sources: pd.DataFrame | None = None, *, title: str | None = None) -> Any:
+    """Each side's own statistics for the trade between two countries, year by year, on one chart.
+
+    One line per reporting country, in the country's colour; a year with no full-year
+    report from a side is a gap in its line, never an interpolated point. The
+    values drawn are the reports :func:`compare_sides` picks (by :func:`pick_one`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"country": ["VNM", "KHM"], "partner": ["KHM", "VNM"], "flow": ["total"] * 2,
+    ...     "period_start": ["2022"] * 2, "period_end": ["2022"] * 2, "reporter": ["VNM", "KHM"],
+    ...     "value": [10.57, 6.136], "unit": ["USD billion"] * 2, "source_ids": ["x", "y"]})
+    >>> fig = plot_compare_sides(t, "VNM", "KHM")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ["Vietnam's statistics", "Cambodia's statistics"]
+    """
+    from clvlib import figures, provenance
+
+    sides = compare_sides(frame, a, b, flow=flow, sources=sources)
+    picked = []
+    for country, partner in ((a, b), (b, a)):
+        part = frame[(frame["country"] == country) & (frame["partner"] == partner)
+                     & (frame["flow"] == flow) & (frame["reporter"] == country)]
+        if len(part):
+            picked.append(full_years(pick_one(part, sources)))
+    rows = pd.concat(picked, ignore_index=True) if picked else frame.iloc[0:0]
+    names = figures.COUNTRY_NAMES
+    years = sides["year"].astype(int)
+    head = title or (f"{names.get(a, a)}–{names.get(b, b)} trade ({flow}), US$ billion, "
+                     "as each side reports it")
+    with figures.style():
+        fig, ax = figures.new_figure()
+        for country in (a, b):
+            values = sides[f"{country}_reports"] / 1e9
+            ax.plot(years, values, marker="o", ms=8, lw=2.5, color=figures.COUNTRY_COLOURS.get(country),
+                    label=f"{names.get(country, country)}'s statistics")
+        ax.set_ylabel("US$ billion")
+        ax.set_ylim(0, max(float((sides[[f"{a}_reports", f"{b}_reports"]] / 1e9).max().max()), 1) * 1.15)
+        ax.set_xticks(list(years))
+        ax.grid(axis="y", color="0.9")
+        ax.legend(loc="upper left", frameon=False)
+        ax.set_title(head, loc="left")
+    missing = {c: [int(y) for y, v in zip(years, sides[f"{c}_reports"], strict=True) if pd.isna(v)]
+               for c in (a, b)}
+    gaps = "; ".join(f"no full-year {names.get(c, c)} figure for {', '.join(map(str, ys))}"
+                     for c, ys in missing.items() if ys)
+    alt = (f"Line chart of {flow} trade between {names.get(a, a)} and {names.get(b, b)}, "
+           f"{years.min()}–{years.max()}, one line per side's statistics"
+           + (f" ({gaps})" if gaps else "") + ".")
+    cols = [c for c in ("trade_id", "country", "partner", "flow", "year", "reporter", "value", "unit",
+                        "value_usd", "reports", "source_ids") if c in rows.columns]
+    return figures.finish(fig, name=f"trade_sides_{a}_{b}_{flow}", title=head,
+                          caption=head + "; gaps are years with no full-year report.", alt=alt,
+                          sources=provenance.source_ids(rows), data=rows[cols])

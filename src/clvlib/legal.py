@@ -211,69 +211,181 @@ def exit_route(instrument_id: str, party: str = "KHM", notice_date: str | None =
     return Route(instrument_id, party, notice, facts, frame, missing)
 
 
-def plot_exit_route(route: Route, actual: dict[str, str] | None = None, *,
-                    title: str | None = None, figsize: tuple[float, float] = (13.33, 5.5)) -> Any:
-    """Draw an exit route as a process over time, on two lanes (international, domestic).
+INSTRUMENT_KINDS = ("summit understanding", "declaration", "master plan", "MoU", "agreement", "law")
+"""The lanes of :func:`plot_instruments`, top to bottom."""
 
-    Steps with a computable date are filled dots at that date; steps whose date
-    cannot be computed (a vote, a missing notice period) are hollow and placed in
-    order after the last dated step, labelled "date open". ``actual`` marks what
-    really happened as dashed vertical lines, e.g. ``{"letters sent": "2024-09-20"}``.
+
+def plot_instruments(instruments: pd.DataFrame, *, title: str | None = None) -> Any:
+    """The triangle's instruments on a time line, one lane per kind, at the precision of their dates.
+
+    Titles are never cut: when they do not all fit beside their marks, the
+    instruments are numbered and a key below gives the full titles.
+
+    Examples
+    --------
+    >>> from clvlib.data import load
+    >>> fig = plot_instruments(load("instruments"))
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()][:2]
+    ['summit understanding', 'declaration']
+    """
+    from clvlib import timeline
+
+    frame = instruments.assign(date=instruments["concluded"], end_date=None)
+    order = INSTRUMENT_KINDS + tuple(sorted(set(frame["kind"].astype(str)) - set(INSTRUMENT_KINDS)))
+    lo, hi = frame["date"].min()[:4], frame["date"].max()[:4]
+    return timeline.plot_timeline(
+        frame, title=title or f"The triangle's instruments, {lo}–{hi}, by date concluded",
+        lane="kind", lanes=order, name="instruments_timeline",
+        caption=("Each instrument of the triangle at the date it was concluded; a bar spans the "
+                 "month or year when the sources give no day."))
+
+
+def _actual_frame(actual: dict[str, str] | pd.DataFrame | None) -> pd.DataFrame:
+    if actual is None:
+        return pd.DataFrame({"date": [], "title": []})
+    if isinstance(actual, pd.DataFrame):
+        return actual.reset_index(drop=True)
+    return pd.DataFrame({"title": list(actual), "date": list(actual.values())})
+
+
+def _route_sources(route: Route, provisions: pd.DataFrame | None, instruments: pd.DataFrame | None,
+                   actual: pd.DataFrame) -> list[str]:
+    from clvlib import provenance
+    from clvlib.data import load
+
+    provisions = provisions if provisions is not None else load("provisions")
+    instruments = instruments if instruments is not None else load("instruments")
+    basis = {b.strip() for cell in route.steps["basis"] for b in str(cell).split(";") if b.strip()}
+    rows = provisions[provisions["provision_id"].isin(basis)]
+    own = instruments[instruments["instrument_id"] == route.instrument_id]
+    return sorted(set(provenance.source_ids(rows)) | set(provenance.source_ids(own))
+                  | set(provenance.source_ids(actual)))
+
+
+def plot_exit_route(route: Route, actual: dict[str, str] | pd.DataFrame | None = None, *,
+                    title: str | None = None, figsize: tuple[float, float] = (13.33, 7.5),
+                    provisions: pd.DataFrame | None = None,
+                    instruments: pd.DataFrame | None = None) -> Any:
+    """Draw an exit route: dated steps on a time axis, open steps apart, and what happened.
+
+    Two lanes (international, domestic). A step whose date can be computed is a
+    filled, numbered dot at that date. A step whose date no source gives (a
+    vote, a missing notice period) is never put at a date: it is a hollow,
+    numbered circle in a separate "date open" panel, in the order of the steps.
+    ``actual`` (a dict of name to date, or rows with ``date``, ``title`` and
+    ``source_ids``) marks what really happened as lettered dashed lines. A key
+    below gives every step and event in full, and the facts the route lacks.
 
     Returns
     -------
     matplotlib.figure.Figure
+        Axes 0 is the time axis, axes 1 the "date open" panel, axes 2 the key.
+        Key entries have the gid ``"step"`` (one per step), ``"actual"`` (one per
+        event) and ``"missing"``.
 
     Examples
     --------
     >>> route = exit_route("trade_agreement_2016", notice_date="2024-09-20",
     ...                    overrides={"withdrawal_clause": "no"})
     >>> fig = plot_exit_route(route, {"Assembly vote": "2024-11-08"})
-    >>> sorted(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "actual")
-    ['Assembly vote']
+    >>> [t.get_text() for t in fig.axes[2].texts if t.get_gid() == "actual"][1]
+    'B  2024-11-08  Assembly vote'
     """
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
+    import textwrap
 
-    steps = route.steps
-    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    import matplotlib.dates as mdates
+
+    from clvlib import figures
+
+    events = _actual_frame(actual)
+    steps = route.steps.reset_index(drop=True)
     lane = {"international": 1.0, "domestic": 0.0}
-    dated = steps["earliest_effective"].dropna()
-    actual_days = [pd.Timestamp(d) for d in (actual or {}).values()]
-    anchor = route.notice_date or (dated.min() if len(dated) else None)
-    known = list(dated) + actual_days + ([anchor] if anchor is not None else [])
-    start = min(known) if known else pd.Timestamp("2024-01-01")
-    end = max(known) if known else start
-    span = max((end - start).days, 60)
-    step_gap = pd.Timedelta(days=span / 8)
-    colours = {"international": "#2471a3", "domestic": "#c0392b"}
-    for plane, y in lane.items():
-        rows = steps[steps["plane"] == plane]
-        cursor = start
-        for i, row in enumerate(rows.itertuples()):
-            when = row.earliest_effective
-            open_date = pd.isna(when)
-            x = cursor + step_gap if open_date else when
-            cursor = x
-            ax.plot([x], [y], "o", ms=11, mfc="white" if open_date else colours[plane],
-                    mec=colours[plane], mew=2, zorder=3)
-            label = f"{row.order}. {row.actor}\n{row.act}"
-            label += "\n(date open)" if open_date else f"\n{when:%Y-%m-%d}"
-            ax.annotate(label, (x, y), xytext=(0, 14 if i % 2 == 0 else -14), textcoords="offset points",
-                        ha="center", va="bottom" if i % 2 == 0 else "top", fontsize=7.5, wrap=True,
-                        gid="step")
-    for name, day in (actual or {}).items():
-        when = pd.Timestamp(day)
-        ax.axvline(when, color="0.35", linestyle="--", linewidth=1)
-        ax.text(when, 1.45, name, rotation=0, ha="left", va="top", fontsize=8, color="0.25", gid="actual")
-    ax.set_yticks([0, 1], ["domestic", "international"])
-    ax.set_ylim(-0.7, 1.55)
-    ax.set_xlim(start - step_gap, max(end, start + step_gap * 6) + step_gap * 2)
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator())
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    head = title or f"How {route.party} leaves {route.instrument_id}"
-    if route.missing:
-        head += "  (missing: " + "; ".join(route.missing) + ")"
-    ax.set_title(head, loc="left", fontsize=11, wrap=True)
-    return fig
+    colours = {"international": figures.COUNTRY_COLOURS["LAO"], "domestic": figures.COUNTRY_COLOURS["KHM"]}
+    dated = steps.dropna(subset=["earliest_effective"])
+    open_steps = steps[steps["earliest_effective"].isna()]
+    days = [pd.Timestamp(d) for d in dated["earliest_effective"]] + [pd.Timestamp(d) for d in events["date"]]
+    if route.notice_date is not None:
+        days.append(route.notice_date)
+    with figures.style():
+        fig, axes = figures.new_mosaic([["time", "open"], ["key", "key"]], figsize=figsize,
+                                       width_ratios=[3, 2], height_ratios=[3, 2])
+        ax, gap, key_ax = axes["time"], axes["open"], axes["key"]
+        key_ax.set_axis_off()
+        key_ax.set_label("key")
+        for a in (ax, gap):
+            a.set_ylim(-0.6, 1.8)
+            a.set_yticks([0, 1], ["domestic", "international"])
+            a.grid(axis="x", color="0.92")
+        gap.tick_params(axis="y", labelleft=False)
+        if days:
+            lo, hi = min(days), max(days)
+            pad = max((hi - lo) * 0.12, pd.Timedelta(days=20))
+            ax.set_xlim(lo - pad, hi + pad)
+            locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        else:
+            ax.set_xticks([])
+            ax.text(0.5, 0.5, "no step has a date", transform=ax.transAxes, ha="center", gid="note")
+        ax.set_title("Steps with a date", loc="left", fontsize=12)
+        gap.set_title("Date open (no source gives it)", loc="left", fontsize=12)
+        for row in dated.itertuples():
+            ax.plot([row.earliest_effective], [lane[row.plane]], "o", ms=20, color=colours[row.plane],
+                    zorder=3)
+            ax.text(row.earliest_effective, lane[row.plane], str(row.order), ha="center", va="center",
+                    color="white", fontsize=11, fontweight="bold", zorder=4, gid="step-number")
+        for plane, y in lane.items():
+            rows = open_steps[open_steps["plane"] == plane]
+            for k, row in enumerate(rows.itertuples()):
+                gap.plot([k + 1], [y], "o", ms=20, mfc="white", mec=colours[plane], mew=2, zorder=3)
+                gap.text(k + 1, y, str(row.order), ha="center", va="center", fontsize=11,
+                         color=colours[plane], fontweight="bold", zorder=4, gid="step-number")
+        width = max(3, max((open_steps["plane"] == p).sum() for p in lane) if len(open_steps) else 3)
+        gap.set_xlim(0.3, width + 0.7)
+        gap.set_xticks([])
+        letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        named: dict[pd.Timestamp, list[str]] = {}
+        if route.notice_date is not None:
+            named[route.notice_date] = ["notice given (the route counts from it)"]
+        for row in events.itertuples():
+            named.setdefault(pd.Timestamp(row.date), []).append(str(row.title))
+        # one letter per day: events on the same day share it
+        marks = [(letters[k], when, "; ".join(names))
+                 for k, (when, names) in enumerate(sorted(named.items()))]
+        for letter, when, _ in marks:
+            ax.axvline(when, color="0.35", linestyle="--", linewidth=1, zorder=1)
+            ax.text(when, 1.62, letter, ha="center", va="center", fontsize=11, fontweight="bold",
+                    bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "0.35"}, gid="actual-mark")
+        # the key: steps on the left, events and missing facts on the right
+        chars = int(figsize[0] * 72 * 0.55 / (0.56 * 10))
+        y = 1.0
+        for row in steps.itertuples():
+            when = "date open" if pd.isna(row.earliest_effective) else f"{row.earliest_effective:%Y-%m-%d}"
+            text = textwrap.fill(f"{row.order}  {row.plane}, {when}: {row.actor}: {row.act}", chars,
+                                 subsequent_indent="    ")
+            if pd.isna(row.earliest_effective):
+                text = text.replace("date open", "(date open)", 1)
+            key_ax.text(0.0, y, text, transform=key_ax.transAxes, va="top", fontsize=10, gid="step")
+            y -= (text.count("\n") + 1) * 0.105 + 0.02
+        y = 1.0
+        right = int(figsize[0] * 72 * 0.4 / (0.56 * 10))
+        for letter, when, name in marks:
+            text = textwrap.fill(f"{letter}  {when:%Y-%m-%d}  {name}", right, subsequent_indent="    ")
+            key_ax.text(0.58, y, text, transform=key_ax.transAxes, va="top", fontsize=10, gid="actual")
+            y -= (text.count("\n") + 1) * 0.105 + 0.02
+        if route.missing:
+            text = textwrap.fill("Not in the data, so the route cannot say: " + "; ".join(route.missing),
+                                 right)
+            key_ax.text(0.58, y - 0.03, text, transform=key_ax.transAxes, va="top", fontsize=10,
+                        style="italic", gid="missing")
+        head = title or f"How {route.party} leaves {route.instrument_id}"
+        fig.suptitle(head, x=0.01, ha="left", fontsize=15)
+    alt = (f"Exit route of {route.party} from {route.instrument_id}: {len(steps)} steps, "
+           f"{len(dated)} with a computed date and {len(open_steps)} whose date is open; "
+           + ("; ".join(f"{n} on {w:%Y-%m-%d}" for _, w, n in marks) if marks else "no recorded events")
+           + ".")
+    table = steps.assign(earliest_effective=steps["earliest_effective"].dt.strftime("%Y-%m-%d"))
+    return figures.finish(fig, name=f"exit_route_{route.instrument_id}_{route.party}", title=head,
+                          caption=head + ". Hollow circles: steps whose date no source gives.",
+                          alt=alt, sources=_route_sources(route, provisions, instruments, events),
+                          data=table)

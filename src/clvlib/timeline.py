@@ -232,7 +232,7 @@ def one_per_event(events: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- plotting
 
 
-def _place_labels(ax: Any, labels: list[Any], renderer: Any, obstacles: list[Any]) -> None:
+def _place_labels(ax: Any, labels: list[Any], renderer: Any, obstacles: list[Any]) -> int:
     """Move event labels so that none overlaps another label or a drawn event.
 
     Greedy, left to right: each label tries positions stepped by its own height
@@ -256,6 +256,7 @@ def _place_labels(ax: Any, labels: list[Any], renderer: Any, obstacles: list[Any
     i_steps, j_steps = i_steps[order], j_steps[order]
     # boxes as rows (x0, y0, x1, y1); overlap is inclusive, as in Bbox.overlaps
     placed = np.array([b.extents for b in obstacles], dtype=float).reshape(-1, 4)
+    failed = 0
     for ann in sorted(labels, key=lambda a: a.xy[0]):
         box = Text.get_window_extent(ann, renderer)
         w, h = box.width * 1.04, box.height * 1.15
@@ -272,14 +273,171 @@ def _place_labels(ax: Any, labels: list[Any], renderer: Any, obstacles: list[Any
             x_disp, y_disp = ax.transData.transform(ann.xyann)
             ann.xyann = tuple(inverse.transform((x_disp + dx[k], y_disp + dy[k])))
             new = [x0[k], y0[k], x1[k], y1[k]]
-        else:  # no free place: leave it where it is (label_overlaps() will count it)
+        else:  # no free place: the caller switches to a numbered key
             new = list(box.extents)
+            failed += 1
         placed = np.vstack([placed, new])
+    return failed
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:60] or "figure"
+
+
+def _place_eras(ax: Any, eras: pd.DataFrame, top: float, renderer: Any) -> float:
+    """Shade each era and name it in rows above the lanes, so that no two names overlap.
+
+    An era's name starts at its start (or the axes' left edge) and is moved left
+    to end inside the axes; a name that would touch one already in a row goes
+    to the next row. Returns the new top of the y axis.
+    """
+    import matplotlib.dates as mdates
+
+    lo, hi = ax.get_xlim()
+    texts = []
+    for k, (_, row) in enumerate(eras.iterrows()):
+        e_lo, e_hi = date_bounds(row["start"])[0], date_bounds(row["end"])[1]
+        ax.axvspan(e_lo, e_hi, color="0.5", alpha=0.08 + 0.05 * (k % 2), lw=0, zorder=0)
+        texts.append((mdates.date2num(e_lo), ax.text(max(mdates.date2num(e_lo), lo), top, str(row["title"]),
+                                                     fontsize=10, color="0.25", va="bottom", ha="left",
+                                                     gid="era-label", zorder=5)))
+    px = ax.transData.transform([(lo, 0), (hi, 0)])
+    per_px = (hi - lo) / max(px[1][0] - px[0][0], 1)
+    rows: list[list[tuple[float, float]]] = []
+    height = 0.0
+    for x_start, text in sorted(texts, key=lambda p: p[0]):
+        box = text.get_window_extent(renderer)
+        width = box.width * per_px
+        height = max(height, box.height)
+        x0 = min(max(x_start, lo), hi - width * 1.02)
+        x1 = x0 + width * 1.04
+        free = [i for i, row in enumerate(rows) if all(x1 < a or x0 > b for a, b in row)]
+        if not free:
+            rows.append([])
+        r = free[0] if free else len(rows) - 1
+        rows[r].append((x0, x1))
+        text.set_x(x0)
+        text.set_gid("era-label")
+        text._clv_row = r  # type: ignore[attr-defined]
+    # one row of era names is ~0.45 lane (the lanes are ~1 unit apart)
+    y_px = ax.transData.transform([(0, 0), (0, 1)])
+    unit_px = max(y_px[1][1] - y_px[0][1], 1)
+    row_h = max(0.4, 1.3 * height / unit_px)
+    for _, text in texts:
+        text.set_y(top + 0.05 + text._clv_row * row_h)  # type: ignore[attr-defined]
+    return top + 0.1 + len(rows) * row_h
+
+
+def _key_text(entries: list[str], ncols: int, width_chars: int) -> list[str]:
+    """Split numbered key entries into ``ncols`` wrapped columns of about equal height."""
+    import textwrap
+
+    wrapped = [textwrap.fill(e, width_chars, subsequent_indent="     ", break_long_words=False)
+               for e in entries]
+    total = sum(w.count("\n") + 1 for w in wrapped)
+    columns: list[list[str]] = [[]]
+    used = 0
+    for w in wrapped:
+        lines = w.count("\n") + 1
+        if used + lines > -(-total // ncols) and columns[-1] and len(columns) < ncols:
+            columns.append([])
+            used = 0
+        columns[-1].append(w)
+        used += lines
+    return ["\n".join(c) for c in columns]
+
+
+def _draw_timeline(data: pd.DataFrame, eras: pd.DataFrame | None, *, title: str | None,
+                   label: str | None, start: str | None, end: str | None,
+                   figsize: tuple[float, float], keyed: bool, lane: str = "category",
+                   order: tuple[str, ...] = CATEGORIES) -> tuple[Figure, int]:
+    """Draw once; returns the figure and how many labels found no free place."""
+    import matplotlib.dates as mdates
+    from matplotlib.transforms import Bbox
+
+    from clvlib import figures
+
+    lanes = [c for c in order if c in set(data[lane].astype(str))]
+    lane_y = {c: len(lanes) - 1 - i for i, c in enumerate(lanes)}
+    data = data.sort_values(["start", "stop"], kind="stable").reset_index(drop=True)
+    entries: list[str] = []
+    if keyed and label is not None:
+        entries = [f"{k + 1:>2}  {row['date']}  {row[label]}" for k, row in data.iterrows()]
+        nkey = len(entries)
+        ncols = 3 if nkey > 8 else 2
+        columns = _key_text(entries, ncols, int(figsize[0] * 72 / ncols / (0.56 * 9.5)) - 4)
+        lines = max(c.count("\n") + 1 for c in columns)
+        key_h = (lines * 1.25 * 9.5 + 6) / 72
+        fig, (ax, key_ax) = figures.new_figure(2, 1, figsize=figsize, height_ratios=[
+            max(figsize[1] - key_h - 1.4, 2.0), key_h])
+        key_ax.set_axis_off()
+        for c, text in enumerate(columns):
+            key_ax.text(c / ncols, 1.0, text, transform=key_ax.transAxes, va="top", ha="left",
+                        fontsize=9.5, gid="event-key", linespacing=1.25)
+        key_ax.set_label("key")
+    else:
+        fig, ax = figures.new_figure(figsize=figsize)
+    lo = date_bounds(start)[0] if start else data["start"].min()
+    hi = date_bounds(end)[1] if end else data["stop"].max()
+    pad = (hi - lo) * 0.03 + pd.Timedelta(days=30)
+    ax.set_xlim(lo - pad, hi + pad)
+    top = len(lanes) - 0.4
+    ax.set_ylim(-0.6, top + 0.6)
+    ax.set_yticks(list(lane_y.values()), [c for c in lane_y])
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=5, maxticks=14))
+    ax.grid(axis="x", color="0.9", zorder=0)
+    if title:
+        ax.set_title(title, loc="left")
+    fig.draw_without_rendering()  # lay out once (constrained) so that sizes in pixels are known
+    renderer = fig.canvas.get_renderer()
+    # spans shorter than 3 px are drawn 3 px wide so that they stay visible at this scale
+    x_px = ax.transData.transform([(0, 0), (1, 0)])
+    min_days = 3.0 / max(x_px[1][0] - x_px[0][0], 1e-9)
+    if eras is not None and not eras.empty:
+        new_top = _place_eras(ax, eras, top, renderer)
+        ax.set_ylim(-0.6, new_top)
+    labels = []
+    for k, row in data.iterrows():
+        y = lane_y[str(row[lane])]
+        colour = figures.OKABE_ITO[order.index(str(row[lane])) % len(figures.OKABE_ITO)]
+        if row["start"] == row["stop"]:
+            ax.plot([row["start"]], [y], marker="o", ms=6, color=colour, zorder=3, ls="none")
+        else:
+            days = (row["stop"] - row["start"]).days + 1
+            ax.barh(y, max(days, min_days), left=row["start"], height=0.22, color=colour,
+                    alpha=0.8, zorder=3)
+        if label is None:
+            continue
+        anchor = (mdates.date2num(row["start"]), y)
+        text = str(k + 1) if keyed else str(row[label])
+        labels.append(ax.annotate(
+            text, xy=anchor, xytext=(anchor[0], y + 0.12), textcoords="data",
+            fontsize=9.5, ha="left", va="bottom", zorder=4, gid="event-label",
+            bbox={"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none", "alpha": 0.85},
+            arrowprops={"arrowstyle": "-", "color": "0.55", "lw": 0.6, "shrinkA": 0,
+                        "shrinkB": 2}))
+        # labels end up inside the axes (_place_labels), so the layout need not measure them
+        labels[-1].set_in_layout(False)
+    if not labels:
+        return fig, 0
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    obstacles = [patch.get_window_extent(renderer)
+                 for container in ax.containers for patch in container.patches]
+    obstacles += [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() == "era-label"]
+    for point in ax.lines:
+        x_disp, y_disp = ax.transData.transform(point.get_xydata()[0])
+        obstacles.append(Bbox.from_extents(x_disp - 4, y_disp - 4, x_disp + 4, y_disp + 4))
+    return fig, _place_labels(ax, labels, renderer, obstacles)
 
 
 def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
                   title: str | None = None, label: str | None = "title", start: str | None = None,
-                  end: str | None = None, figsize: tuple[float, float] = SLIDE_SIZE) -> Figure:
+                  end: str | None = None, figsize: tuple[float, float] = SLIDE_SIZE,
+                  name: str | None = None, caption: str | None = None, lane: str = "category",
+                  lanes: Iterable[str] | None = None) -> Figure:
     """Draw events in lanes by category, partial dates as spans of their precision.
 
     Parameters
@@ -288,23 +446,35 @@ def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
         Rows of the ``events`` table (``date``, ``end_date``, ``category`` and the
         ``label`` column).
     eras : pandas.DataFrame, optional
-        Rows of the ``eras`` table, drawn as shaded bands behind the events.
+        Rows of the ``eras`` table, drawn as shaded bands behind the events, their
+        names in as many rows above the lanes as needed so that none overlaps.
     title : str, optional
         Figure title.
     label : str or None
-        Column used for the labels; up to about 40 labels are placed without
-        overlap. ``None`` draws no labels (an overview of many events).
+        Column used for the labels. When the labels cannot all be placed without
+        overlap, every event gets a number instead and a numbered key below the
+        axes gives the full labels (nothing is truncated). ``None`` draws no
+        labels (an overview of many events).
     start, end : str, optional
         Partial dates limiting the x axis (default: the events' extent).
     figsize : tuple
         Inches; the default fits a 16:9 slide.
+    name, caption : str, optional
+        File name and caption for :func:`clvlib.figures.finish` (default: from the title).
+    lane, lanes : str, iterable of str, optional
+        The column that picks an event's lane and the lanes' order, top to bottom
+        (default: ``category`` in the order of :data:`CATEGORIES`). Every value of
+        the column must be in ``lanes``.
 
     Returns
     -------
     matplotlib.figure.Figure
-        One axes; each event is a bar (a span: a year, a month, or a start-to-end
-        range) or a dot (a single day). The labels are the axes' texts whose gid is
-        ``"event-label"``; era names have the gid ``"era-label"``.
+        Finished by :func:`clvlib.figures.finish`. The first axes has the lanes;
+        each event is a bar (a span: a year, a month, or a start-to-end range; a
+        span shorter than 3 px is drawn 3 px wide) or a dot (a single day). The
+        labels are the axes' texts whose gid is ``"event-label"``; era names have
+        the gid ``"era-label"``; with a numbered key, a second axes holds texts
+        with the gid ``"event-key"``.
 
     Examples
     --------
@@ -315,71 +485,42 @@ def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
     >>> sorted(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "event-label")
     ['Cambodia leaves', 'enlarged to 13', 'first summit']
     """
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-    from matplotlib.transforms import Bbox
+    from clvlib import figures, provenance
 
     data = spans(events)
     if data.empty:
         raise ValueError("no events to plot")
-    lanes = [c for c in CATEGORIES if c in set(data["category"].astype(str))]
-    lane_y = {c: len(lanes) - 1 - i for i, c in enumerate(lanes)}
-    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
-    lo = date_bounds(start)[0] if start else data["start"].min()
-    hi = date_bounds(end)[1] if end else data["stop"].max()
-    pad = (hi - lo) * 0.03 + pd.Timedelta(days=30)
-    ax.set_xlim(lo - pad, hi + pad)
-    ax.set_ylim(-0.6, len(lanes) - 0.4 + 0.5)
-    colours = plt.get_cmap("tab10")
-    if eras is not None and not eras.empty:
-        for k, (_, row) in enumerate(eras.iterrows()):
-            e_lo, e_hi = date_bounds(row["start"])[0], date_bounds(row["end"])[1]
-            ax.axvspan(e_lo, e_hi, color="0.5", alpha=0.08 + 0.05 * (k % 2), lw=0,
-                       label=f"era: {row['title']}")
-            ax.text(e_lo, len(lanes) - 0.4 + 0.45, str(row["title"]), fontsize=8,
-                    color="0.35", va="top", ha="left", clip_on=True, gid="era-label")
-    labels = []
-    for _, row in data.iterrows():
-        y = lane_y[str(row["category"])]
-        colour = colours(CATEGORIES.index(str(row["category"])) % 10)
-        if row["start"] == row["stop"]:
-            ax.plot([row["start"]], [y], marker="o", ms=5, color=colour, zorder=3)
-        else:
-            width = row["stop"] - row["start"] + pd.Timedelta(days=1)
-            ax.barh(y, width, left=row["start"], height=0.22, color=colour, alpha=0.75,
-                    zorder=3)
-        if label is None:
-            continue
-        anchor = (mdates.date2num(row["start"]), y)
-        labels.append(ax.annotate(
-            str(row[label]), xy=anchor, xytext=(anchor[0], y + 0.12), textcoords="data",
-            fontsize=8, ha="left", va="bottom", zorder=4, gid="event-label",
-            bbox={"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none", "alpha": 0.85},
-            arrowprops={"arrowstyle": "-", "color": "0.65", "lw": 0.5, "shrinkA": 0,
-                        "shrinkB": 2}))
-        # labels end up inside the axes (_place_labels), so the layout need not measure them:
-        # measuring ~90 labels was most of the figure's layout time (profiled)
-        labels[-1].set_in_layout(False)
-    ax.set_yticks(list(lane_y.values()), [c for c in lane_y])
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=5, maxticks=14))
-    ax.grid(axis="x", color="0.9", zorder=0)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    if title:
-        ax.set_title(title, loc="left", fontsize=14)
-    fig.draw_without_rendering()  # lay out once (constrained) so label boxes are final
-    renderer = fig.canvas.get_renderer()
-    obstacles = [patch.get_window_extent(renderer)
-                 for container in ax.containers for patch in container.patches]
-    for point in ax.lines:
-        x_disp, y_disp = ax.transData.transform(point.get_xydata()[0])
-        obstacles.append(Bbox.from_extents(x_disp - 4, y_disp - 4, x_disp + 4, y_disp + 4))
-    _place_labels(ax, labels, renderer, obstacles)
-    return fig
+    order = tuple(lanes) if lanes is not None else CATEGORIES
+    unknown = sorted(set(data[lane].astype(str)) - set(order))
+    if unknown:
+        raise ValueError(f"column {lane!r} has values with no lane: {', '.join(unknown)}")
+    common = {"title": title, "label": label, "start": start, "end": end, "figsize": figsize,
+              "lane": lane, "order": order}
+    with figures.style():
+        fig, failed = _draw_timeline(data, eras, keyed=False, **common)
+        if failed:
+            import matplotlib.pyplot as plt
+
+            plt.close(fig)
+            fig, failed = _draw_timeline(data, eras, keyed=True, **common)
+    lo, hi = str(data["start"].min().date()), str(data["stop"].max().date())
+    cats = ", ".join(c for c in order if c in set(data[lane].astype(str)))
+    era_names = "" if eras is None or eras.empty else (
+        " Shaded eras: " + "; ".join(f"{r['title']} ({r['start']} to {r['end']})"
+                                     for _, r in eras.iterrows()) + ".")
+    alt = (f"Timeline of {len(data)} events from {lo} to {hi}, one lane per {lane} ({cats}); "
+           f"partial dates are bars spanning their year or month, single days are dots.{era_names}")
+    ids = provenance.source_ids(events) + ([] if eras is None else provenance.source_ids(eras))
+    cols = [c for c in ("event_id", "instrument_id", "date", "end_date", lane, label, "source_ids")
+            if c and c in events.columns]
+    return figures.finish(fig, name=name or _slug(title or "timeline"), title=title or "Timeline",
+                          caption=caption or (title or "Timeline") + ".", alt=alt, sources=ids,
+                          data=events[list(dict.fromkeys(cols))])
 
 
 def plot_counts(events: pd.DataFrame, *, by: str | None = None, title: str | None = None,
-                ylabel: str = "events", figsize: tuple[float, float] = (10, 4.5)) -> Figure:
+                ylabel: str = "events", figsize: tuple[float, float] = SLIDE_SIZE,
+                name: str | None = None) -> Figure:
     """Bar chart of events per year (the year each event starts), stacked by a column.
 
     Years with no event are shown as gaps, so the chart reads as a time axis.
@@ -396,7 +537,8 @@ def plot_counts(events: pd.DataFrame, *, by: str | None = None, title: str | Non
     Returns
     -------
     matplotlib.figure.Figure
-        One axes with one bar container per stack level.
+        One axes with one bar container per stack level; finished by
+        :func:`clvlib.figures.finish`.
 
     Examples
     --------
@@ -405,7 +547,9 @@ def plot_counts(events: pd.DataFrame, *, by: str | None = None, title: str | Non
     >>> [int(b.get_height()) for b in fig.axes[0].containers[0] if b.get_height()]
     [1, 2]
     """
-    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    from clvlib import figures, provenance
 
     data = spans(events)
     if data.empty:
@@ -417,20 +561,26 @@ def plot_counts(events: pd.DataFrame, *, by: str | None = None, title: str | Non
     else:
         table = (data.groupby(["year", by], observed=True).size().unstack(fill_value=0)
                  .reindex(years, fill_value=0))
-    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
-    bottom = pd.Series(0, index=table.index)
-    for column in table.columns:
-        ax.bar(table.index, table[column], bottom=bottom, label=str(column), width=0.8)
-        bottom = bottom + table[column]
-    ax.set_ylabel(ylabel)
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    if by is not None:
-        ax.legend(frameon=False, fontsize=9)
-    if title:
-        ax.set_title(title, loc="left", fontsize=13)
-    return fig
+    with figures.style():
+        fig, ax = figures.new_figure(figsize=figsize)
+        bottom = pd.Series(0, index=table.index)
+        for column in table.columns:
+            ax.bar(table.index, table[column], bottom=bottom, label=str(column), width=0.8)
+            bottom = bottom + table[column]
+        ax.set_ylabel(ylabel)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if by is not None:
+            ax.legend(frameon=False)
+        if title:
+            ax.set_title(title, loc="left")
+    busiest = table.sum(axis=1)
+    peaks = ", ".join(map(str, busiest[busiest == busiest.max()].index))
+    alt = (f"Bar chart of {ylabel} per year, {years.start}–{years.stop - 1}: {int(busiest.sum())} in all, "
+           f"at most {int(busiest.max())} in a year ({peaks}).")
+    return figures.finish(fig, name=name or _slug(title or "counts"), title=title or "Events per year",
+                          caption=(title or "Events per year") + ".", alt=alt,
+                          sources=provenance.source_ids(events), data=table.reset_index())
 
 
 def label_overlaps(fig: Figure) -> int:

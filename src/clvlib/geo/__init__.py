@@ -44,6 +44,7 @@ from clvlib.geo.maps import (
     MAP_CRS,
     WITHDRAWAL,
     plot_membership,
+    plot_province_figures,
     plot_region,
     project_geometries,
 )
@@ -54,6 +55,6 @@ __all__ = [
     "NEIGHBOURS", "TRIANGLE_COUNTRIES", "WITHDRAWAL", "BoundaryHashError",
     "BoundaryUnavailableError", "CrosswalkError", "UnmatchedProvinceError", "area_comparison",
     "boundaries", "cache_dir", "fetch", "fetch_all", "interactive_html", "interactive_map",
-    "members", "plot_membership", "plot_region", "project_geometries", "reaggregate",
+    "members", "plot_membership", "plot_province_figures", "plot_region", "project_geometries", "reaggregate",
     "registry", "save_interactive", "sha256",
 ]
