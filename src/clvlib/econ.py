@@ -23,8 +23,9 @@ UNITS = {"USD": 1.0, "USD thousand": 1e3, "USD million": 1e6, "USD billion": 1e9
 BASIS_PREFERENCE = ("reporter", "mirror")
 """A country's own statistics first, then its partners' (mirror) figures."""
 
-KIND_PREFERENCE = ("statistics", "official", "dataset", "news", "academic", "encyclopedia",
-                   "archive", "legal", "travel", "other")
+KIND_PREFERENCE = ("statistics", "official", "dataset", "news_agency", "newspaper", "broadcaster",
+                   "academic", "legal_text", "archive", "encyclopedia", "ngo", "aggregator", "mirror",
+                   "blog", "travel", "other")
 """Source kinds in the order :func:`pick_one` prefers them."""
 
 KEY = ["country", "partner", "flow", "period_start", "period_end"]
@@ -111,7 +112,8 @@ def pick_one(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.Dat
                       for r, c in zip(data["reporter"], data["country"], strict=True)]
     if sources is not None and "source_ids" in data:
         kinds = sources.set_index("source_id")["kind"].astype(str)
-        data["_kind"] = [KIND_PREFERENCE.index(kinds.get(str(s).split(";")[0].strip(), "other"))
+        rank = {kind: i for i, kind in enumerate(KIND_PREFERENCE)}
+        data["_kind"] = [rank.get(kinds.get(str(s).split(";")[0].strip(), "other"), len(rank))
                          for s in data["source_ids"]]
     else:
         data["_kind"] = 0
