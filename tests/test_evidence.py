@@ -81,3 +81,18 @@ def test_sources_is_not_a_table_with_support():
     with pytest.raises(ValueError, match="sources"):
         evidence.row_support("sources")
 
+
+
+def test_every_weak_row_of_the_core_tables_says_so_in_its_notes():
+    import csv
+
+    from clvlib.catalog import default_data_dir
+
+    keys = {"events": "event_id", "trade": "trade_id", "investment": "investment_id",
+            "instruments": "instrument_id", "project_facts": "fact_id"}
+    for table, key in keys.items():
+        weak = set(evidence.weak_rows(table)["key"])
+        with open(default_data_dir() / f"{table}.csv", encoding="utf-8") as fh:
+            notes = {row[key]: row["notes"] for row in csv.DictReader(fh)}
+        unmarked = sorted(k for k in weak if "Weak evidence" not in notes[k])
+        assert not unmarked, f"{table}: weak rows without a 'Weak evidence' note: {unmarked}"
