@@ -168,9 +168,9 @@ def test_required_events_are_present_with_their_dates():
         assert events.loc[event_id, "date"] == date, event_id
 
 
-def test_the_frus_memorandum_is_an_archive_source_cited_by_an_event():
+def test_the_frus_memorandum_is_an_official_source_cited_by_an_event():
     sources = clvlib.load_sources().set_index("source_id")
-    assert sources.loc["frus_1977_80_v22_d23", "kind"] == "archive"
+    assert sources.loc["frus_1977_80_v22_d23", "kind"] == "official"
     assert "frus1977-80v22/d23" in sources.loc["frus_1977_80_v22_d23", "url"]
     events = clvlib.load_events()
     assert events["source_ids"].str.contains("frus_1977_80_v22_d23").any()

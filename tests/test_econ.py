@@ -28,7 +28,7 @@ def test_pick_one_prefers_own_statistics_then_source_kind_and_keeps_the_spread()
              ("KHM", "VNM", "total", "2023", "2023", "KHM", 4.4, "USD billion", "news1"),
              ("KHM", "VNM", "total", "2023", "2023", "KHM", 4.5, "USD billion", "stat1"),
              ("KHM", "VNM", "total", "2022", "2022", "VNM", 4.0, "USD billion", "news1"))
-    sources = pd.DataFrame({"source_id": ["news1", "stat1"], "kind": ["news", "statistics"]})
+    sources = pd.DataFrame({"source_id": ["news1", "stat1"], "kind": ["newspaper", "statistics"]})
     one = econ.pick_one(t, sources).set_index("period_start")
     assert one.loc["2023", "value"] == 4.5 and one.loc["2023", "reporter"] == "KHM"
     assert one.loc["2023", "reports"] == 3

@@ -157,10 +157,10 @@ def test_foreign_key_to_a_missing_row(edit):
 
 def test_enum_constraint(edit):
     def change(header, rows):
-        rows[0]["kind"] = "blog"
+        rows[0]["kind"] = "rumour"
 
     data = edit("sources.csv", change)
-    _check_both(data, "sources", "constraint-enum", "sources.csv", 2, "kind", "blog")
+    _check_both(data, "sources", "constraint-enum", "sources.csv", 2, "kind", "rumour")
 
 
 def test_every_problem_is_reported_not_just_the_first(edit):

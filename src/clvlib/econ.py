@@ -23,8 +23,9 @@ from clvlib.units import UNITS, UnitError, usd_values  # noqa: F401 (re-exported
 BASIS_PREFERENCE = ("reporter", "mirror")
 """A country's own statistics first, then its partners' (mirror) figures."""
 
-KIND_PREFERENCE = ("statistics", "official", "dataset", "news", "academic", "encyclopedia",
-                   "archive", "legal", "travel", "other")
+KIND_PREFERENCE = ("statistics", "official", "dataset", "news_agency", "newspaper", "broadcaster",
+                   "academic", "legal_text", "archive", "encyclopedia", "ngo", "aggregator", "mirror",
+                   "blog", "travel", "other")
 """Source kinds in the order :func:`pick_one` prefers them."""
 
 KEY = ["country", "partner", "flow", "period_start", "period_end"]
@@ -104,7 +105,8 @@ def pick_one(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.Dat
                       for r, c in zip(data["reporter"], data["country"], strict=True)]
     if sources is not None and "source_ids" in data:
         kinds = sources.set_index("source_id")["kind"].astype(str)
-        data["_kind"] = [KIND_PREFERENCE.index(kinds.get(str(s).split(";")[0].strip(), "other"))
+        rank = {kind: i for i, kind in enumerate(KIND_PREFERENCE)}
+        data["_kind"] = [rank.get(kinds.get(str(s).split(";")[0].strip(), "other"), len(rank))
                          for s in data["source_ids"]]
     else:
         data["_kind"] = 0
@@ -349,3 +351,143 @@ def plot_compare_sides(frame: pd.DataFrame, a: str, b: str, flow: str = "total",
     return figures.finish(fig, name=f"trade_sides_{a}_{b}_{flow}", title=head,
                           caption=head + "; gaps are years with no full-year report.", alt=alt,
                           sources=provenance.source_ids(rows), data=rows[cols])
+
+
+MAIN_PARTNERS = ("USA", "CHN", "VNM", "JPN", "THA", "EUU")
+"""Cambodia's main single partners in the trade table (ASEAN overlaps VNM and THA, so it is left out)."""
+
+
+def concentration(frame: pd.DataFrame, *, country: str = "KHM", flow: str = "exports",
+                  partners: tuple[str, ...] | list[str] = MAIN_PARTNERS,
+                  sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Partner shares and a concentration index per year, from the country's own statistics.
+
+    Only full calendar years and rows whose ``reporter`` is ``country`` are used (one
+    statistics system; mirror figures are left out). Where several reports exist,
+    :func:`pick_one` chooses one. Each partner's share is its flow divided by the
+    country's flow with the world (``WLD``) that year; ``hhi_named`` is the
+    Herfindahl–Hirschman index (:func:`hhi`) over the named partners' shares of that
+    total: a lower bound of the full index, comparable from year to year only because
+    the partner set is fixed. It is computed only when the total and *every* named
+    partner are reported for the year (``complete``); other years keep their known
+    shares and an empty index, so gaps stay visible.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows of the ``trade`` table (``clvlib.load("trade")``).
+    country, flow : str
+        Whose trade, and ``"exports"``, ``"imports"`` or ``"total"``.
+    partners : sequence of str
+        The fixed partner set.
+    sources : pandas.DataFrame, optional
+        The ``sources`` table, so that :func:`pick_one` can prefer source kinds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year with ``total_usd``, ``share_<partner>`` for each partner,
+        ``partners_found``, ``complete``, ``hhi_named`` and ``source_ids``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"country": ["KHM"] * 5, "partner": ["WLD", "USA", "CHN", "WLD", "USA"],
+    ...     "flow": ["exports"] * 5, "period_start": ["2022"] * 3 + ["2023"] * 2,
+    ...     "period_end": ["2022"] * 3 + ["2023"] * 2, "reporter": ["KHM"] * 5,
+    ...     "value": [10, 5, 1, 12, 6], "unit": ["USD billion"] * 5, "source_ids": list("abcde")})
+    >>> c = concentration(t, partners=["USA", "CHN"])
+    >>> c[["year", "share_USA", "share_CHN", "complete", "hhi_named"]].values.tolist()
+    [[2022, 0.5, 0.1, True, 0.26], [2023, 0.5, nan, False, nan]]
+    """
+    partners = list(partners)
+    rows = frame[(frame["country"] == country) & (frame["flow"] == flow)
+                 & (frame["reporter"] == country)
+                 & frame["partner"].isin(partners + ["WLD"])]
+    if not rows.empty:
+        rows = full_years(rows)
+    if rows.empty:
+        raise PeriodError(f"no full-year {flow} of {country} from its own statistics")
+    rows = pick_one(rows.drop(columns=["year"]), sources)
+    rows = full_years(rows)
+    out = []
+    for year, group in rows.groupby("year", sort=True):
+        record: dict = {"year": int(year)}
+        world = group[group["partner"] == "WLD"]
+        named = group[group["partner"] != "WLD"]
+        record["total_usd"] = float(world["value_usd"].iloc[0]) if len(world) else float("nan")
+        share_of = {}
+        if len(world) and len(named):
+            share_of = dict(zip(*[shares(named.drop(columns=["value_usd"]),
+                                         total=record["total_usd"])[c]
+                                  for c in ("partner", "share")], strict=True))
+        for p in partners:
+            record[f"share_{p}"] = round(float(share_of[p]), 6) if p in share_of else float("nan")
+        record["partners_found"] = int(named["partner"].nunique())
+        record["complete"] = bool(len(world)) and record["partners_found"] == len(partners)
+        record["hhi_named"] = (round(hhi(pd.Series([share_of[p] for p in partners])), 6)
+                               if record["complete"] else float("nan"))
+        ids: list[str] = []
+        for cell in group.get("source_ids", pd.Series(dtype=str)):
+            for sid in str(cell).split(";"):
+                if sid.strip() and sid.strip() not in ids:
+                    ids.append(sid.strip())
+        record["source_ids"] = ";".join(ids)
+        out.append(record)
+    return pd.DataFrame(out)
+
+
+def plot_concentration(table: pd.DataFrame, *, title: str | None = None,
+                       country: str = "Cambodia", flow: str = "exports"):
+    """Draw partner shares and the concentration index over time from :func:`concentration`.
+
+    Two panels share the year axis: each partner's share of the country's flow
+    (points joined only across consecutive known years, so gaps show), and the
+    index over the named partners where the year is complete. The credit line
+    names every source id of the rows drawn; they are marked as used
+    (:func:`clvlib.provenance.mark_used`).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"year": [2021, 2022], "total_usd": [1e10, 2e10], "share_USA": [0.4, 0.5],
+    ...     "partners_found": [1, 1], "complete": [True, True], "hhi_named": [0.16, 0.25],
+    ...     "source_ids": ["a", "b"]})
+    >>> fig = plot_concentration(t)
+    >>> fig.axes[1].get_ylabel()
+    'index (0-1)'
+    """
+    import matplotlib.pyplot as plt
+
+    from clvlib import provenance
+
+    partners = [c[len("share_"):] for c in table.columns if c.startswith("share_")]
+    ids: list[str] = []
+    for cell in table["source_ids"]:
+        for sid in str(cell).split(";"):
+            if sid and sid not in ids:
+                ids.append(sid)
+    provenance.mark_used(ids)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6.4), sharex=True,
+                                      gridspec_kw={"height_ratios": [3, 2]})
+    years = table["year"].astype(int)
+    for p in partners:
+        values = table[f"share_{p}"].astype(float) * 100
+        if values.notna().any():
+            top.plot(years, values, marker="o", label=p)
+    top.set_ylabel(f"share of {flow} (%)", fontsize=10)
+    top.legend(fontsize=9, ncol=3, frameon=False)
+    complete = table[table["complete"].astype(bool)]
+    bottom.plot(complete["year"].astype(int), complete["hhi_named"].astype(float), "s-", color="black")
+    for _, row in table[~table["complete"].astype(bool)].iterrows():
+        bottom.annotate("incomplete", (int(row["year"]), 0), fontsize=9, ha="center", color="grey",
+                        xytext=(0, 4), textcoords="offset points")
+    bottom.set_ylim(0, max(0.3, float(complete["hhi_named"].max()) * 1.2 if len(complete) else 0.3))
+    bottom.set_ylabel("index (0-1)", fontsize=10)
+    bottom.set_xticks(list(years))
+    for ax in (top, bottom):
+        ax.tick_params(labelsize=9)
+        ax.grid(alpha=0.3)
+    fig.suptitle(title or f"{country}: {flow} by main partner and concentration over the named partners",
+                 fontsize=12)
+    fig.text(0.01, 0.005, "Sources: " + "; ".join(ids), fontsize=9, wrap=True, va="bottom")
+    fig.tight_layout(rect=(0, 0.06, 1, 0.96))
+    return fig

@@ -1,12 +1,16 @@
-"""Evidence quality: how much of each table rests on official, statistical or news sources.
+"""Evidence quality: how much of each table rests on official, statistical, legal or news sources.
 
-Placeholder contract (to be replaced by the data pass): :func:`quality` returns one
-row per table.
+Every source in ``sources.csv`` has a ``kind`` from a controlled vocabulary
+(declared as an enum in ``datapackage.json`` and checked by ``clvlib validate``).
+A row is *strong* when at least one of the sources it cites is of a kind in
+:data:`STRONG_KINDS`. A row rests *only on copies or blogs* when every source it
+cites is of a kind in :data:`COPY_OR_BLOG_KINDS` (mirrors, proxies and machine
+translations, reposting sites, blogs).
 
 Examples
 --------
 >>> q = quality()
->>> {"table", "rows", "rows_strong", "share_strong"} <= set(q.columns)
+>>> {"table", "rows", "rows_strong", "share_strong", "rows_mirror_blog_only"} <= set(q.columns)
 True
 """
 
@@ -14,20 +18,121 @@ from __future__ import annotations
 
 import pandas as pd
 
+from clvlib.catalog import split_list
 
-def quality(*, data_dir=None) -> pd.DataFrame:
-    """One row per table: rows, rows backed by an official/statistics/news source, share.
+STRONG_KINDS = ("official", "statistics", "legal_text", "news_agency", "newspaper", "broadcaster")
+"""Source kinds that make a row strong evidence."""
+
+COPY_OR_BLOG_KINDS = ("mirror", "aggregator", "blog")
+"""Source kinds that are copies of someone else's text, or personal writing."""
+
+CORE_TABLES = ("events", "trade", "investment", "instruments", "project_facts")
+"""The tables the evidence targets are set for (at least 95 % strong, none copy-or-blog only)."""
+
+
+def _kinds(data_dir) -> dict[str, str]:
+    from clvlib.data import load_sources
+
+    sources = load_sources(data_dir=data_dir)
+    return dict(zip(sources["source_id"].astype(str), sources["kind"].astype(str), strict=True))
+
+
+def row_support(table: str, *, data_dir=None) -> pd.DataFrame:
+    """Per row of ``table``: its key, the kinds of the sources it cites and its evidence class.
+
+    Parameters
+    ----------
+    table : str
+        A table name other than ``sources``.
+    data_dir : path, optional
+        Another data folder.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``key`` (the primary key, joined with ``|``), ``source_ids``
+        (all ids the row cites, ``;``-separated), ``kinds`` (their kinds, sorted,
+        ``;``-separated), ``strong`` (bool) and ``mirror_blog_only`` (bool).
 
     Examples
     --------
-    >>> "events" in set(quality()["table"])
+    >>> s = row_support("investment")
+    >>> list(s.columns)
+    ['key', 'source_ids', 'kinds', 'strong', 'mirror_blog_only']
+    >>> bool(s["strong"].any())
     True
     """
-    from clvlib.data import _catalog, datasets
+    from clvlib.data import _catalog, _source_columns
 
+    if table == "sources":
+        raise ValueError("row_support() takes a table that cites sources, not 'sources' itself")
     cat = _catalog(data_dir)
+    frame = cat.read(table)
+    columns = _source_columns(cat, table)
+    key_cols = cat.table(table).primary_key or list(frame.columns[:1])
+    kinds = _kinds(data_dir)
+    out = []
+    for _, row in frame.iterrows():
+        ids: list[str] = []
+        for col in columns:
+            for sid in split_list(row[col]):
+                if sid not in ids:
+                    ids.append(sid)
+        row_kinds = sorted({kinds.get(s, "unknown") for s in ids})
+        out.append({
+            "key": "|".join(str(row[c]) for c in key_cols),
+            "source_ids": ";".join(ids),
+            "kinds": ";".join(row_kinds),
+            "strong": any(k in STRONG_KINDS for k in row_kinds),
+            "mirror_blog_only": bool(row_kinds) and all(k in COPY_OR_BLOG_KINDS for k in row_kinds),
+        })
+    return pd.DataFrame(out, columns=["key", "source_ids", "kinds", "strong", "mirror_blog_only"])
+
+
+def weak_rows(table: str, *, data_dir=None) -> pd.DataFrame:
+    """The rows of ``table`` that no official, statistics, legal-text or news source backs.
+
+    Examples
+    --------
+    >>> w = weak_rows("events")
+    >>> bool((~w["strong"]).all())
+    True
+    """
+    support = row_support(table, data_dir=data_dir)
+    return support[~support["strong"]].reset_index(drop=True)
+
+
+def quality(*, data_dir=None) -> pd.DataFrame:
+    """One row per table: rows, rows backed by an official/statistics/legal/news source, share.
+
+    Columns: ``table``, ``rows``, ``rows_strong``, ``share_strong`` (0 to 1),
+    ``rows_mirror_blog_only`` (rows whose every source is a mirror, reposting
+    site or blog) and ``core`` (whether the table is one of :data:`CORE_TABLES`).
+    The ``sources`` table itself is not listed.
+
+    Examples
+    --------
+    >>> q = quality().set_index("table")
+    >>> "events" in q.index and "sources" not in q.index
+    True
+    >>> bool((q["rows_strong"] <= q["rows"]).all())
+    True
+    """
+    from clvlib.data import datasets
+
     rows = []
     for name in datasets(data_dir=data_dir)["name"]:
-        n = len(cat.read(name))
-        rows.append({"table": name, "rows": n, "rows_strong": pd.NA, "share_strong": pd.NA})
+        if name == "sources":
+            continue
+        support = row_support(name, data_dir=data_dir)
+        n = len(support)
+        strong = int(support["strong"].sum())
+        rows.append({
+            "table": name,
+            "rows": n,
+            "rows_strong": strong,
+            "share_strong": strong / n if n else float("nan"),
+            "rows_mirror_blog_only": int(support["mirror_blog_only"].sum()),
+            "core": name in CORE_TABLES,
+        })
     return pd.DataFrame(rows)

@@ -1,0 +1,81 @@
+"""Partner shares and the concentration index over time (econ.concentration, plot_concentration)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+import clvlib
+from clvlib import econ, provenance
+
+
+def rows(*records):
+    cols = ["country", "partner", "flow", "period_start", "period_end", "reporter", "value", "unit",
+            "source_ids"]
+    return pd.DataFrame([dict(zip(cols, r, strict=True)) for r in records])
+
+
+def sample():
+    return rows(
+        ("KHM", "WLD", "exports", "2022", "2022", "KHM", 20.0, "USD billion", "w22"),
+        ("KHM", "USA", "exports", "2022", "2022", "KHM", 8.0, "USD billion", "u22"),
+        ("KHM", "CHN", "exports", "2022", "2022", "KHM", 1000.0, "USD million", "c22"),
+        # the partner's own (mirror) figure must not enter Cambodia's series
+        ("KHM", "USA", "exports", "2022", "2022", "USA", 9.5, "USD billion", "m22"),
+        # a partial year is not a year
+        ("KHM", "CHN", "exports", "2023-01", "2023-06", "KHM", 0.6, "USD billion", "c23h1"),
+        ("KHM", "WLD", "exports", "2023", "2023", "KHM", 25.0, "USD billion", "w23"),
+        ("KHM", "USA", "exports", "2023", "2023", "KHM", 10.0, "USD billion", "u23"),
+    )
+
+
+def test_shares_and_index_of_a_complete_year_come_from_the_values():
+    c = econ.concentration(sample(), partners=["USA", "CHN"]).set_index("year")
+    assert c.loc[2022, "share_USA"] == pytest.approx(8 / 20)
+    assert c.loc[2022, "share_CHN"] == pytest.approx(1 / 20)
+    assert c.loc[2022, "hhi_named"] == pytest.approx((8 / 20) ** 2 + (1 / 20) ** 2)
+    assert bool(c.loc[2022, "complete"]) and c.loc[2022, "total_usd"] == 20e9
+    assert set(c.loc[2022, "source_ids"].split(";")) == {"w22", "u22", "c22"}
+
+
+def test_a_year_missing_a_partner_keeps_its_shares_but_gets_no_index():
+    c = econ.concentration(sample(), partners=["USA", "CHN"]).set_index("year")
+    assert c.loc[2023, "share_USA"] == pytest.approx(0.4)
+    assert math.isnan(c.loc[2023, "share_CHN"])  # only a half-year figure exists
+    assert not bool(c.loc[2023, "complete"]) and math.isnan(c.loc[2023, "hhi_named"])
+    assert c.loc[2023, "partners_found"] == 1
+
+
+def test_two_own_reports_of_one_flow_are_reduced_to_one():
+    t = pd.concat([sample(), rows(("KHM", "USA", "exports", "2022", "2022", "KHM", 7.0,
+                                   "USD billion", "u22b"))], ignore_index=True)
+    c = econ.concentration(t, partners=["USA", "CHN"]).set_index("year")
+    assert c.loc[2022, "share_USA"] in (pytest.approx(8 / 20), pytest.approx(7 / 20))
+    assert c.loc[2022, "source_ids"].count("u22") == 1
+
+
+def test_no_own_full_year_figures_is_a_named_error():
+    only_mirror = sample()[sample()["reporter"] == "USA"]
+    with pytest.raises(econ.PeriodError, match="own statistics"):
+        econ.concentration(only_mirror, partners=["USA"])
+
+
+def test_the_real_table_has_a_complete_year_and_shares_below_one():
+    c = econ.concentration(clvlib.load("trade"), sources=clvlib.load("sources"))
+    assert c["complete"].any()
+    share_cols = [col for col in c.columns if col.startswith("share_")]
+    assert (c[share_cols].sum(axis=1) <= 1).all()
+
+
+def test_plot_names_and_marks_every_source_drawn():
+    provenance.reset()
+    c = econ.concentration(sample(), partners=["USA", "CHN"])
+    fig = econ.plot_concentration(c)
+    credit = " ".join(t.get_text() for t in fig.texts)
+    for sid in {"w22", "u22", "c22", "w23", "u23"}:
+        assert sid in credit and sid in provenance.used()
+    assert min(t.get_fontsize() for t in fig.texts) >= 9
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert labels == ["USA", "CHN"]

@@ -1,0 +1,98 @@
+"""Evidence quality: source kinds, strong rows, rows resting only on copies or blogs."""
+
+from __future__ import annotations
+
+import pytest
+
+import clvlib
+from clvlib import evidence
+
+
+def _set_kind(rows, source_id, kind):
+    for row in rows:
+        if row["source_id"] == source_id:
+            row["kind"] = kind
+            return
+    raise AssertionError(source_id)
+
+
+def test_the_vocabulary_in_the_descriptor_is_the_one_the_module_uses(data_copy):
+    import json
+
+    desc = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    sources = next(r for r in desc["resources"] if r["name"] == "sources")
+    kind = next(f for f in sources["schema"]["fields"] if f["name"] == "kind")
+    allowed = set(kind["constraints"]["enum"])
+    assert set(evidence.STRONG_KINDS) <= allowed
+    assert set(evidence.COPY_OR_BLOG_KINDS) <= allowed
+    assert not set(evidence.STRONG_KINDS) & set(evidence.COPY_OR_BLOG_KINDS)
+
+
+def test_every_source_kind_in_the_data_is_in_the_vocabulary():
+    report = clvlib.validate(use_frictionless=False)
+    assert not [p for p in report.problems if p.table == "sources" and p.column == "kind"]
+
+
+def test_an_unknown_kind_is_refused_with_file_row_column_and_value(edit):
+    data = edit("sources.csv", lambda header, rows: _set_kind(rows, "inv_vov_2017", "rumour"))
+    report = clvlib.validate(data_dir=data, use_frictionless=False)
+    bad = [p for p in report.problems if p.column == "kind"]
+    assert len(bad) == 1 and bad[0].value == "rumour" and bad[0].file == "sources.csv"
+
+
+def test_a_row_turns_weak_when_its_only_source_is_reclassified_as_a_blog(edit):
+    # i001 cites only inv_vov_2017 (a broadcaster): strong; as a blog it is weak and copy-or-blog only.
+    before = evidence.row_support("investment").set_index("key")
+    assert before.loc["i001", "strong"] and not before.loc["i001", "mirror_blog_only"]
+    data = edit("sources.csv", lambda header, rows: _set_kind(rows, "inv_vov_2017", "blog"))
+    after = evidence.row_support("investment", data_dir=data).set_index("key")
+    assert not after.loc["i001", "strong"] and after.loc["i001", "mirror_blog_only"]
+    assert after.loc["i001", "kinds"] == "blog"
+    assert "i001" in set(evidence.weak_rows("investment", data_dir=data)["key"])
+
+
+def test_one_strong_source_among_weak_ones_makes_the_row_strong(edit):
+    # i020 cites two reposts (aggregator); making one of them a newspaper makes the row strong.
+    before = evidence.row_support("investment").set_index("key")
+    assert not before.loc["i020", "strong"] and before.loc["i020", "mirror_blog_only"]
+    data = edit("sources.csv", lambda header, rows: _set_kind(rows, "inv_lixin_2023_total", "newspaper"))
+    after = evidence.row_support("investment", data_dir=data).set_index("key")
+    assert after.loc["i020", "strong"] and not after.loc["i020", "mirror_blog_only"]
+    assert after.loc["i020", "kinds"] == "aggregator;newspaper"
+
+
+def test_quality_counts_match_the_row_classification(edit):
+    q = evidence.quality().set_index("table")
+    support = evidence.row_support("trade")
+    assert q.loc["trade", "rows"] == len(clvlib.load("trade")) == len(support)
+    assert q.loc["trade", "rows_strong"] == support["strong"].sum()
+    assert q.loc["trade", "share_strong"] == pytest.approx(support["strong"].mean())
+    assert q.loc["trade", "rows_mirror_blog_only"] == support["mirror_blog_only"].sum()
+    assert bool(q.loc["trade", "core"]) and not bool(q.loc["claims", "core"])
+    # Demoting a source used by many trade rows lowers the count by exactly those rows.
+    cited = support[support["source_ids"] == "tr_ppp_exports_2022"]
+    assert len(cited) >= 1
+    data = edit("sources.csv", lambda header, rows: _set_kind(rows, "tr_ppp_exports_2022", "mirror"))
+    q2 = evidence.quality(data_dir=data).set_index("table")
+    assert q2.loc["trade", "rows_strong"] == q.loc["trade", "rows_strong"] - len(cited)
+
+
+def test_sources_is_not_a_table_with_support():
+    with pytest.raises(ValueError, match="sources"):
+        evidence.row_support("sources")
+
+
+
+def test_every_weak_row_of_the_core_tables_says_so_in_its_notes():
+    import csv
+
+    from clvlib.catalog import default_data_dir
+
+    keys = {"events": "event_id", "trade": "trade_id", "investment": "investment_id",
+            "instruments": "instrument_id", "project_facts": "fact_id"}
+    for table, key in keys.items():
+        weak = set(evidence.weak_rows(table)["key"])
+        with open(default_data_dir() / f"{table}.csv", encoding="utf-8") as fh:
+            notes = {row[key]: row["notes"] for row in csv.DictReader(fh)}
+        unmarked = sorted(k for k in weak if "Weak evidence" not in notes[k])
+        assert not unmarked, f"{table}: weak rows without a 'Weak evidence' note: {unmarked}"
