@@ -140,7 +140,7 @@ def test_every_table_round_trips_exactly_through_the_cache(fresh):
         _new_process()
         from_cache = clvlib.load(name)          # read back from the stored Parquet
         assert from_cache.attrs["clvlib_table"] == name
-        pd.testing.assert_frame_equal(from_cache, fresh_frame, check_exact=True)
+        pd.testing.assert_frame_equal(pd.DataFrame(from_cache), fresh_frame, check_exact=True)
 
 
 def test_stored_files_are_parquet_with_a_verified_header(fresh, data_copy):
