@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--bibtex", action="store_true", help="BibTeX instead of APA")
     p = sub.add_parser("validate", help="check every table; exit 1 on any problem")
+    p.add_argument("--update-manifest", action="store_true",
+                   help="first rewrite data/manifest.json (sha256 and rows of each CSV) from the files")
     p.add_argument("--no-frictionless", action="store_true",
                    help="project rules only (skip the slower frictionless pass)")
     p = sub.add_parser("build", help="execute the notebooks and render HTML")
@@ -69,6 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             style = "bibtex" if args.bibtex else "apa"
             print(clvlib.cite(args.name, style=style, data_dir=args.data_dir))
         elif args.command == "validate":
+            if args.update_manifest:
+                from clvlib.catalog import write_manifest
+
+                print(f"wrote {write_manifest(args.data_dir)}")
             report = clvlib.validate(data_dir=args.data_dir,
                                      use_frictionless=not args.no_frictionless)
             print(report)
