@@ -2,7 +2,9 @@
 
 clvlib keeps three kinds of files there: downloaded boundary files (checked
 against the registry's sha256 by :mod:`clvlib.geo.boundary`), derived boundary
-tables (GeoParquet) and checked data tables (Parquet). This module decides
+tables (GeoParquet) and checked data tables (Arrow IPC, also known as Feather
+v2: the same dtypes as Parquet through pyarrow, about three times less CPU to
+read for these small tables). This module decides
 where the folder is and how files are written and read:
 
 - **Where**: ``$CLVLIB_CACHE`` if set, else the user cache folder
@@ -16,7 +18,7 @@ where the folder is and how files are written and read:
 - **Reading**: verified. A stored frame is one file: a header line naming the
   format, the sha256 and size of the payload, the key of the inputs it was made
   from and what the caller expects of it (e.g. the row count and sha256 of the
-  source CSV), followed by a Parquet payload. Nothing is ever unpickled or
+  source CSV), followed by the payload (Arrow or GeoParquet). Nothing is ever unpickled or
   executed. A file that fails any check is ignored, deleted when possible, and
   the caller rebuilds it.
 - **Failing**: a read-only, full or unusable cache only costs speed; it gives
@@ -46,7 +48,7 @@ FORMAT = "clvlib-cache-1"
 """The first line of every stored frame; a file without it is not ours."""
 
 SUFFIX = ".clvpq"
-"""Suffix of stored frames (a header line, then a Parquet payload)."""
+"""Suffix of stored frames (a header line, then an Arrow or GeoParquet payload)."""
 
 _WARNED: set[tuple[str, str]] = set()
 
@@ -182,7 +184,10 @@ def _discard(path: Path) -> None:
 def _encode(frame: pd.DataFrame, key: str, meta: dict[str, Any]) -> bytes:
     buf = io.BytesIO()
     geo = frame.__class__.__name__ == "GeoDataFrame"
-    frame.to_parquet(buf, index=not geo)
+    if geo:
+        frame.to_parquet(buf)
+    else:
+        frame.to_feather(buf, compression="uncompressed")
     payload = buf.getvalue()
     header = {"format": FORMAT, "key": key, "geo": geo, "rows": len(frame), "meta": meta,
               "size": len(payload), "sha256": sha256_bytes(payload)}
@@ -209,7 +214,7 @@ def _decode(data: bytes, key: str, expect: dict[str, Any]) -> pd.DataFrame | Non
 
             frame = gpd.read_parquet(io.BytesIO(payload))
         else:
-            frame = pd.read_parquet(io.BytesIO(payload))
+            frame = pd.read_feather(io.BytesIO(payload), use_threads=False)
     except Exception:  # noqa: BLE001 - any unreadable payload is simply not trusted
         return None
     if len(frame) != header.get("rows") or ("rows" in expect and len(frame) != expect["rows"]):

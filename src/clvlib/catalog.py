@@ -253,6 +253,8 @@ _CACHE: dict[tuple[Any, ...], pd.DataFrame] = {}
 _RAW_CACHE: dict[tuple[Any, ...], tuple[pd.DataFrame | None, list[Problem], pd.DataFrame | None]] = {}
 _DIGESTS: dict[tuple[Any, ...], tuple[str, dict[str, dict[str, Any]]]] = {}
 _MANIFEST_WARNED: set[tuple[str, str, str]] = set()
+_CHECKED_DESCRIPTORS: dict[str, list[Problem]] = {}
+_MANIFESTS: dict[tuple[str, tuple[int, int]], Any] = {}
 
 
 def _count_records(data: bytes) -> int | None:
@@ -349,12 +351,15 @@ class Catalog:
                          f"no descriptor at {path}; set {DATA_DIR_ENV} to the data folder")]
             )
         try:
-            self.descriptor: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            self.descriptor: dict[str, Any] = json.loads(text)
         except (ValueError, UnicodeDecodeError) as exc:
             raise DataError(
                 [Problem(DESCRIPTOR, None, None, None, "bad-descriptor", f"not valid JSON: {exc}")]
             ) from exc
-        problems = _descriptor_problems(self.descriptor)
+        if text not in _CHECKED_DESCRIPTORS:
+            _CHECKED_DESCRIPTORS[text] = _descriptor_problems(self.descriptor)
+        problems = _CHECKED_DESCRIPTORS[text]
         if problems:
             raise DataError(problems, header=f"the descriptor {path} has {len(problems)} problem(s)")
         self._tables = {
@@ -721,7 +726,10 @@ class Catalog:
         """The manifest file of the data folder, or ``None`` when there is none."""
         path = self.data_dir / MANIFEST
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            memo = (str(path), _stat_key(path))
+            if memo not in _MANIFESTS:
+                _MANIFESTS[memo] = json.loads(path.read_text(encoding="utf-8"))
+            return _MANIFESTS[memo]
         except FileNotFoundError:
             return None
         except (ValueError, UnicodeDecodeError, OSError) as exc:
