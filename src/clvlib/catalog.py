@@ -404,7 +404,6 @@ class Catalog:
         if key not in _CACHE:
             digest, files = self._digest(key[2])
             expect = files.get(self.table(name).file, {})
-            self._warn_manifest(name, expect)
             frame = cache.read_frame("tables", name, digest, expect)
             if frame is None:
                 frame, problems = self.check(name)
@@ -412,6 +411,7 @@ class Catalog:
                     raise DataError(problems, header=f"table {name!r} ({self.table(name).file}) "
                                                      f"has {len(problems)} problem(s)")
                 cache.write_frame("tables", name, digest, frame, expect)
+            self._warn_manifest(name, expect)   # loaded, but not the file the manifest records
             frame.attrs["clvlib_table"] = name
             _CACHE[key] = frame
         return _CACHE[key].copy(deep=True)
