@@ -39,7 +39,10 @@ from typing import Any
 
 import pandas as pd
 
-from clvlib.errors import ClvlibError
+from clvlib.errors import CacheLocationError, CacheWarning
+
+__all__ = ["CACHE_ENV", "CacheLocationError", "CacheWarning", "cache_dir", "cached_frame", "folder",
+           "read_frame", "write_atomic", "write_frame"]
 
 CACHE_ENV = "CLVLIB_CACHE"
 """Environment variable overriding the cache folder (default: the user cache)."""
@@ -51,14 +54,6 @@ SUFFIX = ".clvpq"
 """Suffix of stored frames (a header line, then an Arrow or GeoParquet payload)."""
 
 _WARNED: set[tuple[str, str]] = set()
-
-
-class CacheLocationError(ClvlibError):
-    """The configured cache folder cannot be a folder (e.g. ``CLVLIB_CACHE`` names a file)."""
-
-
-class CacheWarning(UserWarning):
-    """The cache could not be used (read-only, full, not a folder): slower, results unchanged."""
 
 
 def _warn_once(folder: Path | str, what: str) -> None:

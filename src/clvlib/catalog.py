@@ -723,7 +723,13 @@ class Catalog:
                 for file, info in files.items()}
 
     def committed_manifest(self) -> dict[str, Any] | None:
-        """The manifest file of the data folder, or ``None`` when there is none."""
+        """The manifest file of the data folder, or ``None`` when there is none.
+
+        Examples
+        --------
+        >>> Catalog().committed_manifest()["files"]["eras.csv"]["rows"]
+        4
+        """
         path = self.data_dir / MANIFEST
         try:
             memo = (str(path), _stat_key(path))
@@ -741,6 +747,14 @@ class Catalog:
 
         Run it (or ``clvlib validate --update-manifest``) after every deliberate data
         edit and in the data release step.
+
+        Examples
+        --------
+        >>> import shutil, tempfile
+        >>> copy = Path(tempfile.mkdtemp()) / "data"
+        >>> _ = shutil.copytree(default_data_dir(), copy)
+        >>> Catalog(copy).write_manifest() == copy / "manifest.json"
+        True
         """
         text = json.dumps({"description": "sha256 and row count of each CSV file the descriptor "
                                           "declares; regenerate with clvlib validate "

@@ -136,3 +136,23 @@ class ManifestWarning(ClvlibWarning):
     >>> issubclass(ManifestWarning, UserWarning)
     True
     """
+
+
+class CacheLocationError(ClvlibError):
+    """The configured cache folder cannot be a folder (e.g. ``CLVLIB_CACHE`` names a file).
+
+    Examples
+    --------
+    >>> issubclass(CacheLocationError, ClvlibError)
+    True
+    """
+
+
+class CacheWarning(ClvlibWarning):
+    """The cache could not be used (read-only, full, not a folder): slower, results unchanged.
+
+    Examples
+    --------
+    >>> issubclass(CacheWarning, UserWarning)
+    True
+    """
