@@ -41,8 +41,8 @@ import pandas as pd
 
 from clvlib.errors import CacheLocationError, CacheWarning
 
-__all__ = ["CACHE_ENV", "CacheLocationError", "CacheWarning", "cache_dir", "cached_frame", "folder",
-           "read_frame", "write_atomic", "write_frame"]
+__all__ = ["CACHE_ENV", "CacheLocationError", "CacheWarning", "cache_dir", "cached_frame", "download",
+           "folder", "read_frame", "write_atomic", "write_frame"]
 
 CACHE_ENV = "CLVLIB_CACHE"
 """Environment variable overriding the cache folder (default: the user cache)."""
@@ -167,6 +167,45 @@ def write_atomic(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def download(url: str, sha256: str, relpath: str, *, timeout: float = 30) -> Path:
+    """A file downloaded once into the cache at ``relpath`` and verified against ``sha256``.
+
+    :mod:`pooch` does the download (into a temporary file, moved into place only
+    when complete) and the hash check; a file already in the cache is used when
+    its hash matches, downloaded again otherwise. Folders are created user-only.
+
+    Raises
+    ------
+    ValueError
+        The download does not match ``sha256``; it is not kept.
+    OSError, requests.exceptions.RequestException
+        The file could not be downloaded or written.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["CLVLIB_CACHE"] = tempfile.mkdtemp()
+    >>> folder("demo").joinpath("abc.txt").write_bytes(b"abc")   # already in the cache
+    3
+    >>> download("https://example.org/abc.txt", sha256_bytes(b"abc"), "demo/abc.txt").read_bytes()
+    b'abc'
+    >>> del os.environ["CLVLIB_CACHE"]
+    """
+    import pooch
+
+    target = cache_dir() / relpath
+    folder(*Path(relpath).parent.parts)
+    try:
+        path = pooch.retrieve(url, known_hash=f"sha256:{sha256}", fname=target.name,
+                              path=target.parent, progressbar=False,
+                              downloader=pooch.HTTPDownloader(timeout=timeout, progressbar=False))
+    except ValueError:
+        if target.exists() and sha256_bytes(target.read_bytes()) != sha256:
+            _discard(target)
+        raise
+    return Path(path)
 
 
 def _discard(path: Path) -> None:
