@@ -138,16 +138,16 @@ def test_every_table_round_trips_exactly_through_the_cache(fresh):
         assert not problems
         clvlib.load(name)                       # checks and stores
         _new_process()
-        from_cache = clvlib.load(name)          # read back from the stored Parquet
+        from_cache = clvlib.load(name)          # read back from the stored Arrow file
         assert from_cache.attrs["clvlib_table"] == name
         pd.testing.assert_frame_equal(pd.DataFrame(from_cache), fresh_frame, check_exact=True)
 
 
-def test_stored_files_are_parquet_with_a_verified_header(fresh, data_copy):
+def test_stored_files_are_arrow_with_a_verified_header(fresh, data_copy):
     clvlib.load("events", data_dir=data_copy)
     data = _stored(fresh, "tables", "events").read_bytes()
     header, _, payload = data.partition(b"\n")
-    assert payload[:4] == b"PAR1" and payload[-4:] == b"PAR1"
+    assert payload[:6] == b"ARROW1" and payload[-6:] == b"ARROW1"   # Arrow IPC (Feather v2)
     assert b'"format": "clvlib-cache-1"' in header and b'"rows": 77' in header
 
 

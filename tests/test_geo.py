@@ -125,6 +125,8 @@ def test_download_into_the_cache_with_hash_check(monkeypatch, tmp_path):
         path = geo.fetch(REL)
         assert path == tmp_path / "cache" / REL
         assert geo.sha256(path) == _ORIGINAL_REGISTRY["files"][REL]["sha256"]
+        for folder in (tmp_path / "cache", path.parent):   # created user-only
+            assert folder.stat().st_mode & 0o777 == 0o700, folder
     finally:
         server.close()
 

@@ -40,6 +40,7 @@ import io
 import json
 import os
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,12 +49,14 @@ from typing import Any
 import pandas as pd
 
 from clvlib import cache
-from clvlib.errors import DataError, Problem, UnknownTableError
+from clvlib.errors import DataError, ManifestWarning, Problem, UnknownTableError
 
 DATA_DIR_ENV = "CLVLIB_DATA_DIR"
 """Environment variable that points clvlib at another data folder."""
 
 DESCRIPTOR = "datapackage.json"
+MANIFEST = "manifest.json"
+"""Each declared CSV's sha256 and row count, committed with the data (see :func:`write_manifest`)."""
 LIST_SEPARATOR = ";"
 PRECISIONS = {4: "year", 7: "month", 10: "day"}
 _PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
@@ -255,6 +258,9 @@ def _stat_key(path: Path) -> tuple[int, int]:
 _CACHE: dict[tuple[Any, ...], pd.DataFrame] = {}
 _RAW_CACHE: dict[tuple[Any, ...], tuple[pd.DataFrame | None, list[Problem], pd.DataFrame | None]] = {}
 _DIGESTS: dict[tuple[Any, ...], tuple[str, dict[str, dict[str, Any]]]] = {}
+_MANIFEST_WARNED: set[tuple[str, str, str]] = set()
+_CHECKED_DESCRIPTORS: dict[str, list[Problem]] = {}
+_MANIFESTS: dict[tuple[str, tuple[int, int]], Any] = {}
 
 
 def _count_records(data: bytes) -> int | None:
@@ -351,12 +357,15 @@ class Catalog:
                          f"no descriptor at {path}; set {DATA_DIR_ENV} to the data folder")]
             )
         try:
-            self.descriptor: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            self.descriptor: dict[str, Any] = json.loads(text)
         except (ValueError, UnicodeDecodeError) as exc:
             raise DataError(
                 [Problem(DESCRIPTOR, None, None, None, "bad-descriptor", f"not valid JSON: {exc}")]
             ) from exc
-        problems = _descriptor_problems(self.descriptor)
+        if text not in _CHECKED_DESCRIPTORS:
+            _CHECKED_DESCRIPTORS[text] = _descriptor_problems(self.descriptor)
+        problems = _CHECKED_DESCRIPTORS[text]
         if problems:
             raise DataError(problems, header=f"the descriptor {path} has {len(problems)} problem(s)")
         self._tables = {
@@ -408,6 +417,7 @@ class Catalog:
                     raise DataError(problems, header=f"table {name!r} ({self.table(name).file}) "
                                                      f"has {len(problems)} problem(s)")
                 cache.write_frame("tables", name, digest, frame, expect)
+            self._warn_manifest(name, expect)   # loaded, but not the file the manifest records
             frame.attrs["clvlib_table"] = name
             _CACHE[key] = frame
         return _CACHE[key].copy(deep=True)
@@ -703,6 +713,124 @@ class Catalog:
                     problems.append(Problem(table.file, int(idx), name, cell, "unknown-evidence", msg))
         return problems
 
+    # ---- the manifest
+
+    def manifest(self) -> dict[str, dict[str, Any]]:
+        """Each declared CSV's sha256 and row count as the files are now (what the manifest holds).
+
+        Examples
+        --------
+        >>> entry = Catalog().manifest()["eras.csv"]
+        >>> entry["rows"], len(entry["sha256"])
+        (4, 64)
+        """
+        _, files = self._digest(self._signature())
+        return {file: {"sha256": info["csv_sha256"], "rows": info["rows"]}
+                for file, info in files.items()}
+
+    def committed_manifest(self) -> dict[str, Any] | None:
+        """The manifest file of the data folder, or ``None`` when there is none.
+
+        Examples
+        --------
+        >>> Catalog().committed_manifest()["files"]["eras.csv"]["rows"]
+        4
+        """
+        path = self.data_dir / MANIFEST
+        try:
+            memo = (str(path), _stat_key(path))
+            if memo not in _MANIFESTS:
+                _MANIFESTS[memo] = json.loads(path.read_text(encoding="utf-8"))
+            return _MANIFESTS[memo]
+        except FileNotFoundError:
+            return None
+        except (ValueError, UnicodeDecodeError, OSError) as exc:
+            raise DataError([Problem(MANIFEST, None, None, None, "bad-manifest",
+                                     f"cannot read the manifest: {exc}")]) from exc
+
+    def write_manifest(self) -> Path:
+        """Write ``manifest.json`` for the files as they are now (atomically); return its path.
+
+        Run it (or ``clvlib validate --update-manifest``) after every deliberate data
+        edit and in the data release step.
+
+        Examples
+        --------
+        >>> import shutil, tempfile
+        >>> copy = Path(tempfile.mkdtemp()) / "data"
+        >>> _ = shutil.copytree(default_data_dir(), copy)
+        >>> Catalog(copy).write_manifest() == copy / "manifest.json"
+        True
+        """
+        text = json.dumps({"description": "sha256 and row count of each CSV file the descriptor "
+                                          "declares; regenerate with clvlib validate "
+                                          "--update-manifest after editing the data",
+                           "files": self.manifest()}, indent=2, sort_keys=True) + "\n"
+        path = self.data_dir / MANIFEST
+        cache.write_atomic(path, text.encode("utf-8"))
+        return path
+
+    def manifest_problems(self) -> list[Problem]:
+        """Where the files differ from the committed manifest (truncated, swapped, edited, missing).
+
+        Examples
+        --------
+        >>> Catalog().manifest_problems()
+        []
+        """
+        how = "if the change is deliberate, run clvlib validate --update-manifest"
+        try:
+            committed = self.committed_manifest()
+        except DataError as exc:
+            return exc.problems
+        if committed is None:
+            return [Problem(MANIFEST, None, None, None, "manifest-missing",
+                            f"no {MANIFEST} in the data folder, so truncated or swapped files "
+                            "cannot be detected; create it with clvlib validate --update-manifest")]
+        recorded = committed.get("files", {}) if isinstance(committed, dict) else {}
+        problems = []
+        for file, now in self.manifest().items():
+            entry = recorded.get(file)
+            if not isinstance(entry, dict):
+                problems.append(Problem(file, None, None, None, "manifest-mismatch",
+                                        f"the file is not in {MANIFEST}; {how}"))
+            elif entry != now:
+                problems.append(Problem(file, None, None, None, "manifest-mismatch",
+                                        _manifest_difference(entry, now) + f"; {how}"))
+        for file in sorted(set(recorded) - set(self.manifest())):
+            problems.append(Problem(MANIFEST, None, None, file, "manifest-mismatch",
+                                    f"the manifest lists {file}, which the descriptor does not "
+                                    f"declare; {how}"))
+        return problems
+
+    def _warn_manifest(self, name: str, now: dict[str, Any]) -> None:
+        """Warn (once per file version) when a table's file differs from the manifest."""
+        try:
+            committed = self.committed_manifest()
+        except DataError as exc:
+            committed, broken = None, str(exc.problems[0])
+        else:
+            broken = None
+        file = self.table(name).file
+        memo = (str(self.data_dir), file, str(now.get("csv_sha256")))
+        if memo in _MANIFEST_WARNED:
+            return
+        if broken:
+            message = broken
+        elif committed is None:
+            return  # a data folder without a manifest: clvlib validate says so
+        else:
+            entry = committed.get("files", {}).get(file) if isinstance(committed, dict) else None
+            current = {"sha256": now.get("csv_sha256"), "rows": now.get("rows")}
+            if entry == current:
+                return
+            message = (f"{file} is not in {MANIFEST}" if not isinstance(entry, dict)
+                       else f"{file}: " + _manifest_difference(entry, current))
+        _MANIFEST_WARNED.add(memo)
+        warnings.warn(f"{message} (loading it anyway; clvlib validate reports this; after a "
+                      "deliberate edit run clvlib validate --update-manifest)",
+                      ManifestWarning, stacklevel=4)
+
     # ---- whole-package validation
 
     def validate(self, use_frictionless: bool = True) -> Report:
@@ -720,6 +848,9 @@ class Catalog:
             rows[name] = None if frame is None else len(frame)
             problems += found
         problems += self._undeclared_files()
+        # a file with problems of its own differs from the manifest for that reason: once
+        failing = {p.file for p in problems}
+        problems += [p for p in self.manifest_problems() if p.file not in failing]
         # a reference that could not be checked is explained by its table's own problems
         reported = {p.file for p in problems if p.code != "reference-unchecked"}
         problems = [p for p in problems
@@ -753,6 +884,30 @@ class Catalog:
             out.append(Problem(DESCRIPTOR, None, None, None, f"frictionless:{err.type}",
                                err.message))
         return out
+
+
+def _manifest_difference(recorded: dict[str, Any], now: dict[str, Any]) -> str:
+    parts = []
+    if recorded.get("rows") != now.get("rows"):
+        parts.append(f"{now.get('rows')} rows where the manifest records {recorded.get('rows')}")
+    if recorded.get("sha256") != now.get("sha256"):
+        parts.append(f"sha256 {str(now.get('sha256'))[:12]}… where the manifest records "
+                     f"{str(recorded.get('sha256'))[:12]}…")
+    return "the file differs from the manifest: " + " and ".join(parts)
+
+
+def write_manifest(data_dir: Path | str | None = None) -> Path:
+    """Write ``manifest.json`` (each declared CSV's sha256 and row count) for a data folder.
+
+    Examples
+    --------
+    >>> import shutil, tempfile
+    >>> copy = Path(tempfile.mkdtemp()) / "data"
+    >>> _ = shutil.copytree(default_data_dir(), copy)
+    >>> write_manifest(copy).name, Catalog(copy).manifest_problems()
+    ('manifest.json', [])
+    """
+    return (Catalog(Path(data_dir)) if data_dir is not None else Catalog()).write_manifest()
 
 
 def _dedupe(extra: list[Problem], have: list[Problem]) -> list[Problem]:

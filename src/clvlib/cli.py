@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="overwrite notebooks that differ from the series (default: keep them)")
     p = sub.add_parser("validate", help="check every table; exit 1 on any problem")
+    p.add_argument("--update-manifest", action="store_true",
+                   help="first rewrite data/manifest.json (sha256 and rows of each CSV) from the files")
     p.add_argument("--no-frictionless", action="store_true",
                    help="project rules only (skip the slower frictionless pass)")
     p = sub.add_parser("build", help="execute the notebooks and render HTML")
@@ -114,6 +116,10 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             for path, what in copied:
                 print(f"{what}: {path}")
         elif args.command == "validate":
+            if args.update_manifest:
+                from clvlib.catalog import write_manifest
+
+                print(f"wrote {write_manifest(args.data_dir)}")
             report = clvlib.validate(data_dir=args.data_dir,
                                      use_frictionless=not args.no_frictionless)
             print(report)

@@ -118,3 +118,41 @@ class AmbiguousProvinceError(ClvlibError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class ClvlibWarning(UserWarning):
+    """Base class of every warning clvlib gives on purpose."""
+
+
+class ManifestWarning(ClvlibWarning):
+    """A data file differs from ``data/manifest.json`` (sha256 or row count).
+
+    Loading and building go on (researchers edit the data); ``clvlib validate``
+    reports the difference as a problem. After a deliberate edit, regenerate the
+    manifest with ``clvlib validate --update-manifest``.
+
+    Examples
+    --------
+    >>> issubclass(ManifestWarning, UserWarning)
+    True
+    """
+
+
+class CacheLocationError(ClvlibError):
+    """The configured cache folder cannot be a folder (e.g. ``CLVLIB_CACHE`` names a file).
+
+    Examples
+    --------
+    >>> issubclass(CacheLocationError, ClvlibError)
+    True
+    """
+
+
+class CacheWarning(ClvlibWarning):
+    """The cache could not be used (read-only, full, not a folder): slower, results unchanged.
+
+    Examples
+    --------
+    >>> issubclass(CacheWarning, UserWarning)
+    True
+    """

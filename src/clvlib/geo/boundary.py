@@ -143,18 +143,11 @@ def fetch(relpath: str) -> Path:
                     f"the file is refused. Replace it with the file from {entry['url']}."
                 )
             return candidate
-    import pooch
     import requests
 
-    target = cache_dir() / relpath
     try:
-        user_cache.folder(*Path(relpath).parent.parts)  # user-only folders, made before pooch
-        path = pooch.retrieve(entry["url"], known_hash=f"sha256:{entry['sha256']}",
-                              fname=target.name, path=target.parent, progressbar=False,
-                              downloader=pooch.HTTPDownloader(timeout=30, progressbar=False))
-    except ValueError as exc:  # pooch: hash mismatch; the download is discarded
-        if target.exists() and sha256(target) != entry["sha256"]:
-            target.unlink()
+        path = user_cache.download(entry["url"], entry["sha256"], relpath, timeout=30)
+    except ValueError as exc:  # hash mismatch; the download is discarded
         raise BoundaryHashError(
             f"{relpath}: the download from {entry['url']} does not match the registry's sha256 "
             f"{entry['sha256']}; it was refused and not kept in the cache. ({exc})"
@@ -163,7 +156,7 @@ def fetch(relpath: str) -> Path:
         where = f"no mirror set ({MIRROR_ENV})" if not mirror else f"not in the mirror {mirror}"
         raise BoundaryUnavailableError([relpath], cache_dir(),
                                        f"download failed: {type(exc).__name__}; {where}") from exc
-    return Path(path)
+    return path
 
 
 def fetch_all(relpaths: list[str]) -> list[Path]:
