@@ -247,7 +247,7 @@ def cite(table_or_frame: str | pd.DataFrame | pd.Series, style: str = "apa", *,
     True
     >>> print(cite(load("sources").head(1), style="chicago-notes"))  # doctest: +ELLIPSIS
     Python Package Index. “Pycountry 26.2.16: ...”. Python Package Index, February 16, 2026. https://...
-    The clvlib developers. “Clvlib Data (table Sources)”. Version .....
+    The clvlib developers. “Clvlib Data (table Sources)”. Version ...
     """
     cat = _catalog(data_dir)
     if isinstance(table_or_frame, str):
@@ -398,8 +398,8 @@ def describe(name: str, *, data_dir: PathLike = None) -> TableInfo:
     >>> info = describe("provinces")
     >>> "province_code" in set(info.schema["field"])
     True
-    >>> print(info.sources_summary)  # doctest: +ELLIPSIS
-    ... sources (... encyclopedia, ...); list them with clvlib.cite('provinces') or `clvlib cite provinces`
+    >>> info.sources_summary.endswith("list them with clvlib.cite('provinces') or `clvlib cite provinces`")
+    True
     """
     cat = _catalog(data_dir)
     table = cat.table(name)
