@@ -260,7 +260,7 @@ def _from_columns(frame: Any, columns: list[Any]) -> None:
 class SourcedSeries(pd.Series):
     """A column of a :class:`SourcedFrame` (or an aggregate of one): a Series that knows its rows' sources."""
 
-    _metadata = ["_clvlib_rows", "_clvlib_groups"]
+    _metadata = [*pd.Series._metadata, "_clvlib_rows", "_clvlib_groups"]  # keep pandas' own (the name)
 
     @property
     def _constructor(self):
@@ -299,7 +299,7 @@ class SourcedFrame(pd.DataFrame):
     ['s3']
     """
 
-    _metadata = ["_clvlib_rows", "_clvlib_groups"]
+    _metadata = [*pd.DataFrame._metadata, "_clvlib_rows", "_clvlib_groups"]
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
