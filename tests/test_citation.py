@@ -164,3 +164,22 @@ def test_cite_kit_names_version_date_and_data_release():
         assert "URL" not in software  # no invented address
     apa = str(clvlib.cite_kit())
     assert f"(Version {cff['version']})" in apa and "[Computer software]" in apa
+
+
+def test_the_lookup_cache_does_not_change_the_output(sample):
+    """citation.py answers citeproc's XPath queries from a cache; compare with citeproc's own."""
+    from citeproc import model
+
+    from clvlib import citation
+
+    items = [citation.csl_item(r) for _, r in sample.iterrows()]
+    cached = {st: citation.format_items(items, st) for st in ("apa", "chicago-notes")}
+    patched = model.CitationStylesElement.xpath_search
+    try:
+        model.CitationStylesElement.xpath_search = patched._original
+        citation._format_cached.cache_clear()
+        for st, out in cached.items():
+            assert citation.format_items(items, st) == out
+    finally:
+        model.CitationStylesElement.xpath_search = patched
+        citation._format_cached.cache_clear()
