@@ -270,7 +270,7 @@ def cite(table_or_frame: str | pd.DataFrame | pd.Series, style: str = "apa", *,
     True
     >>> print(cite(load("sources").head(1), style="chicago-notes"))  # doctest: +ELLIPSIS
     Python Package Index. “Pycountry 26.2.16: ...”. Python Package Index, February 16, 2026. https://...
-    The clvlib developers. “Clvlib Data (table Sources)”. Version ...
+    The clvlib developers. “Clvlib Data: The Sources Table”. Version ...
     """
     cat = _catalog(data_dir)
     if isinstance(table_or_frame, str):
@@ -437,6 +437,13 @@ def describe(name: str, *, data_dir: PathLike = None) -> TableInfo:
         }
         for f in table.fields
     ])
+    if name in MONEY_TABLES and "unit" in set(schema["field"]):
+        at = int(schema.index[schema["field"] == "unit"][0]) + 1
+        derived = pd.DataFrame([{"field": "value_usd", "type": "number", "required": False,
+                                 "rules": "added by clvlib.load (not in the CSV file)",
+                                 "description": "value in US dollars, from value and unit "
+                                                "(empty when the unit is not money)"}])
+        schema = pd.concat([schema.iloc[:at], derived, schema.iloc[at:]], ignore_index=True)
     licence = (_licence_name(table.resource.get("licenses", []))
                or _licence_name(cat.descriptor.get("licenses", [])))
     sources = cat.read("sources")
