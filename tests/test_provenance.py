@@ -151,3 +151,9 @@ def test_a_loaded_frame_gives_the_same_results_as_a_plain_dataframe(trade):
             pd.testing.assert_series_equal(pd.Series(got), want)  # names of series and index kept
         else:
             pd.testing.assert_frame_equal(pd.DataFrame(got), want)
+
+
+def test_a_merged_frame_of_ones_own_adds_its_source_column(trade):
+    mine = pd.DataFrame({"country": ["KHM"], "source_ids": ["pycountry_26_2_16"]})
+    joined = trade[trade["country"] == "KHM"][["country", "value"]].merge(mine, on="country")
+    assert _cited(joined) == _ids("trade", lambda r: r["country"] == "KHM") | {"pycountry_26_2_16"}

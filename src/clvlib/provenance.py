@@ -398,8 +398,8 @@ def track(frame: pd.DataFrame, rows: Sequence[Iterable[str]]) -> SourcedFrame:
 def row_sources(frame: pd.DataFrame | pd.Series) -> set[str]:
     """Every source id behind the rows of ``frame``; refuses when that cannot be known.
 
-    Uses the frame's recorded provenance if it has one; otherwise its source-id
-    columns. Raises :class:`ProvenanceLostError` (saying how to keep the record)
+    The union of the frame's recorded provenance (if it has one) and of its source-id
+    columns (if any). Raises :class:`ProvenanceLostError` (saying how to keep the record)
     when neither is there.
 
     Examples
@@ -412,16 +412,16 @@ def row_sources(frame: pd.DataFrame | pd.Series) -> set[str]:
     clvlib.provenance.ProvenanceLostError: this frame has no record of the table rows ...
     """
     rows = _rows(frame)
-    if rows is not None and not isinstance(rows, str):
-        return set(_union(rows))
-    if isinstance(frame, pd.DataFrame) and source_columns(frame):
-        ids: set[str] = set()
-        for col in source_columns(frame):
-            for cell in frame[col]:
-                ids.update(_split(cell))
-        return ids
+    tracked = rows is not None and not isinstance(rows, str)
+    ids: set[str] = set(_union(rows)) if tracked else set()
+    columns = source_columns(frame) if isinstance(frame, pd.DataFrame) else []
+    for col in columns:  # a merged-in frame of one's own may bring its sources in a column
+        for cell in frame[col]:
+            ids.update(_split(cell))
     if isinstance(frame, pd.Series) and "source_ids" in str(frame.name):
-        return set(_split(join_ids(frame)))
+        return ids | set(_split(join_ids(frame)))
+    if tracked or columns:
+        return ids
     if rows == _LOST:
         raise ProvenanceLostError(
             "the kit cannot tell which table rows this frame came from (an operation rebuilt its "
