@@ -41,3 +41,68 @@ def test_console_script_is_installed():
     done = subprocess.run([exe, "validate", "--no-frictionless"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "PASSED" in done.stdout
+
+
+def test_version_gives_code_and_data_versions(capsys):
+    import json
+
+    from conftest import ROOT
+
+    assert main(["--version"]) == 0
+    data = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert capsys.readouterr().out.strip() == f"clvlib {clvlib.__version__} (code); data {data}"
+
+
+def test_python_m_clvlib_runs_the_cli():
+    done = subprocess.run([sys.executable, "-m", "clvlib", "cite", "--kit"], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert "[Computer software]" in done.stdout and "[Dataset]" in done.stdout
+
+
+def test_cite_styles_and_exports(capsys):
+    assert main(["cite", "eras", "--style", "chicago-notes"]) == 0
+    assert "“" in capsys.readouterr().out  # Chicago quotes titles of web pages
+    assert main(["cite", "eras", "--style", "ris"]) == 0
+    assert capsys.readouterr().out.count("TY  - ") == len(clvlib.cite("eras").ids) + 1
+    assert main(["cite"]) == 2
+    assert "--kit" in capsys.readouterr().err
+
+
+def test_describe_summarises_sources_instead_of_listing_them(capsys):
+    assert main(["describe", "events"]) == 0
+    out = capsys.readouterr().out
+    n = len(clvlib.cite("events").ids)
+    assert f"Sources: {n} sources (" in out and "clvlib cite events" in out
+    assert "*" not in out  # no literal Markdown
+    assert out.count("https://") < 3  # the bibliography is not dumped
+
+
+def test_piping_into_head_exits_quietly():
+    done = subprocess.run(f"'{sys.executable}' -m clvlib cite sources | head -n 1", shell=True,
+                          capture_output=True, text=True)
+    assert done.returncode == 0
+    assert len(done.stdout.splitlines()) == 1
+    assert done.stderr == ""
+
+
+def test_notebooks_copies_the_series_and_keeps_edited_ones(tmp_path, capsys):
+    from clvlib.paths import notebooks_dir
+
+    series = sorted(p.name for p in notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    target = tmp_path / "mine"
+    assert main(["notebooks", str(target)]) == 0
+    assert sorted(p.name for p in target.glob("*.ipynb")) == series
+    edited = target / series[0]
+    edited.write_text("my notes", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["notebooks", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert edited.read_text(encoding="utf-8") == "my notes" and "kept" in out
+    assert main(["notebooks", str(target), "--force"]) == 0
+    assert edited.read_bytes() == (notebooks_dir() / series[0]).read_bytes()
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["notebooks", str(a_file)]) == 1
+    assert "is a file, not a folder" in capsys.readouterr().err

@@ -77,7 +77,7 @@ def test_load_validate_cite_describe_work_outside_the_checkout(installed):
         import clvlib
         trade = clvlib.load("trade")
         print(len(trade))
-        print(clvlib.validate(use_frictionless=False).ok)
+        print(clvlib.validate().ok)  # with the frictionless pass over the packaged descriptor
         print(len(clvlib.cite(trade[trade["country"] == "KHM"][["value", "unit"]]).ids))
         print(clvlib.describe("events").sources_summary)
         print(clvlib.cite_kit(style="bibtex").count("@"))

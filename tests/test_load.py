@@ -247,3 +247,10 @@ def test_a_damaged_stored_table_is_dropped_and_rebuilt(tmp_path, monkeypatch, da
     _forget_in_memory()
     pd.testing.assert_frame_equal(clvlib.load("eras", data_dir=data_copy), good)
     assert stored.read_bytes() != b"not a stored table"   # rewritten whole
+
+
+def test_describe_lists_the_derived_dollar_column_where_load_adds_it():
+    for name in ("trade", "investment"):
+        fields = list(clvlib.describe(name).schema["field"])
+        assert fields == list(clvlib.load(name).columns)
+    assert "value_usd" not in set(clvlib.describe("events").schema["field"])

@@ -127,3 +127,33 @@ def test_value_usd_is_the_stated_value_in_dollars(trade):
     assert len(counts) and counts["value_usd"].isna().all()  # no dollars for counts of projects
     money = inv[inv["unit"].astype(str).str.startswith("USD")]
     assert money["value_usd"].notna().all()
+
+
+def test_a_loaded_frame_gives_the_same_results_as_a_plain_dataframe(trade):
+    plain = pd.DataFrame(trade)
+    assert type(plain) is pd.DataFrame
+    ops = [
+        lambda f: f[f["country"] == "KHM"][["value", "unit"]],
+        lambda f: f.groupby("country", observed=True)[["value_usd"]].sum(min_count=1).reset_index(),
+        lambda f: f.groupby(["country", "partner"], observed=True)["value_usd"].sum(),
+        lambda f: f.groupby("country", observed=True).agg(total=("value_usd", "sum")),
+        lambda f: f.groupby("country", observed=True).size(),
+        lambda f: pd.concat([f.head(3), f.tail(2)]),
+        lambda f: f.merge(f[["trade_id", "unit"]], on="trade_id", suffixes=("", "_again")),
+        lambda f: f.sort_values("value").reset_index(),
+        lambda f: f.pivot_table(index="country", columns="flow", values="value_usd", aggfunc="sum",
+                                observed=True),
+        lambda f: f["value"].rename("v").to_frame(),
+    ]
+    for op in ops:
+        got, want = op(trade), op(plain)
+        if isinstance(want, pd.Series):
+            pd.testing.assert_series_equal(pd.Series(got), want)  # names of series and index kept
+        else:
+            pd.testing.assert_frame_equal(pd.DataFrame(got), want)
+
+
+def test_a_merged_frame_of_ones_own_adds_its_source_column(trade):
+    mine = pd.DataFrame({"country": ["KHM"], "source_ids": ["pycountry_26_2_16"]})
+    joined = trade[trade["country"] == "KHM"][["country", "value"]].merge(mine, on="country")
+    assert _cited(joined) == _ids("trade", lambda r: r["country"] == "KHM") | {"pycountry_26_2_16"}

@@ -75,7 +75,7 @@ def kit_item(*, data_version: str | None = None, table: str | None = None,
     --------
     >>> item = kit_item(data_version="0.1.0", table="trade")
     >>> item["title"], item["version"], item["issued"]
-    ('clvlib data (table trade)', '0.1.0', {'date-parts': [[2026, 11, 28]]})
+    ('clvlib data: the trade table', '0.1.0', {'date-parts': [[2026, 11, 28]]})
     """
     cff = _cff()
     item: dict[str, Any] = {"author": _authors(cff)}
@@ -91,7 +91,7 @@ def kit_item(*, data_version: str | None = None, table: str | None = None,
 
             data_version = current()
         item.update(id="clvlib_data", type="dataset", version=data_version,
-                    title="clvlib data" + (f" (table {table})" if table else ""))
+                    title="clvlib data" + (f": the {table} table" if table else ""))
         issued = _date(data_release_date(data_version))
     if issued:
         item["issued"] = issued

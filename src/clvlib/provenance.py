@@ -186,17 +186,28 @@ def _by_label(self: Any, other: Any, rows: np.ndarray) -> np.ndarray | str:
 
 
 def _by_group(self: Any, other: Any, rows: np.ndarray) -> np.ndarray:
-    """Rows of an aggregate: each group's own rows when the grouping is known, else all rows."""
-    labels = getattr(other, "_clvlib_groups", None)
-    if labels is not None and len(labels) == len(other):
-        groups: dict[Any, set[str]] = {}
-        for label, ids in zip(labels, rows, strict=True):
-            groups.setdefault(label, set()).update(ids)
-        if all(label in groups for label in self.index):
-            out = np.empty(len(self), dtype=object)
-            for i, label in enumerate(self.index):
-                out[i] = frozenset(groups[label])
-            return out
+    """Rows of an aggregate: each group's own rows when the grouping is known, else all rows.
+
+    ``other`` is the grouped frame (or column); the ``GroupBy`` that made the aggregate
+    was kept on it by :meth:`SourcedFrame.groupby`, with each row's group code.
+    """
+    grouped = getattr(other, "_clvlib_groups", None)
+    try:
+        if grouped is not None and grouped.obj.index.equals(other.index):
+            codes = np.asarray(grouped._grouper.ids)
+            keys = grouped._grouper.result_index
+            pos = keys.get_indexer(self.index) if keys.is_unique else np.array([-1])
+            if len(codes) == len(other) and (pos >= 0).all():
+                groups: list[set[str]] = [set() for _ in range(len(keys))]
+                for code, ids in zip(codes, rows, strict=True):
+                    if code >= 0:
+                        groups[code] |= ids
+                out = np.empty(len(self), dtype=object)
+                for i, p in enumerate(pos):
+                    out[i] = frozenset(groups[p])
+                return out
+    except (AttributeError, TypeError, ValueError):  # another pandas: cite every row grouped
+        pass
     return _filled(len(self), _union(rows))
 
 
@@ -260,7 +271,18 @@ def _from_columns(frame: Any, columns: list[Any]) -> None:
 class SourcedSeries(pd.Series):
     """A column of a :class:`SourcedFrame` (or an aggregate of one): a Series that knows its rows' sources."""
 
-    _metadata = ["_clvlib_rows", "_clvlib_groups"]
+    _metadata = [*pd.Series._metadata, "_clvlib_rows", "_clvlib_groups"]  # keep pandas' own (the name)
+    _clvlib_rows = None
+    _clvlib_groups = None
+
+    # pandas builds results from block managers; build ours directly (no round trip through __init__)
+    def _constructor_from_mgr(self, mgr, axes):
+        ser = SourcedSeries._from_mgr(mgr, axes=axes)
+        object.__setattr__(ser, "_name", None)
+        return ser
+
+    def _constructor_expanddim_from_mgr(self, mgr, axes):
+        return SourcedFrame._from_mgr(mgr, axes=mgr.axes)
 
     @property
     def _constructor(self):
@@ -274,6 +296,12 @@ class SourcedSeries(pd.Series):
         super().__finalize__(other, method=method, **kwargs)
         _finalize(self, other, method)
         return self
+
+    def groupby(self, *args, **kwargs):
+        """:meth:`pandas.Series.groupby`, remembered so that aggregates cite each group's rows."""
+        grouped = super().groupby(*args, **kwargs)
+        object.__setattr__(self, "_clvlib_groups", grouped)
+        return grouped
 
     def __repr__(self) -> str:
         _mark_shown(self)
@@ -299,7 +327,17 @@ class SourcedFrame(pd.DataFrame):
     ['s3']
     """
 
-    _metadata = ["_clvlib_rows", "_clvlib_groups"]
+    _metadata = [*pd.DataFrame._metadata, "_clvlib_rows", "_clvlib_groups"]
+    _clvlib_rows = None
+    _clvlib_groups = None
+
+    def _constructor_from_mgr(self, mgr, axes):
+        return SourcedFrame._from_mgr(mgr, axes=axes)
+
+    def _constructor_sliced_from_mgr(self, mgr, axes):
+        ser = SourcedSeries._from_mgr(mgr, axes)
+        object.__setattr__(ser, "_name", None)
+        return ser
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -320,17 +358,9 @@ class SourcedFrame(pd.DataFrame):
         return self
 
     def groupby(self, *args, **kwargs):
-        """:meth:`pandas.DataFrame.groupby`, remembering each row's group so aggregates cite per group."""
+        """:meth:`pandas.DataFrame.groupby`, remembered so that aggregates cite each group's rows."""
         grouped = super().groupby(*args, **kwargs)
-        try:
-            codes = grouped.ngroup().to_numpy()
-            keys = list(grouped._grouper.result_index)
-            labels = np.empty(len(self), dtype=object)
-            for i, code in enumerate(codes):
-                labels[i] = keys[code] if code >= 0 else None
-        except Exception:  # an unusual grouping: aggregates then cite every row grouped
-            labels = None
-        object.__setattr__(self, "_clvlib_groups", labels)
+        object.__setattr__(self, "_clvlib_groups", grouped)
         return grouped
 
     def __repr__(self) -> str:
@@ -355,9 +385,12 @@ def track(frame: pd.DataFrame, rows: Sequence[Iterable[str]]) -> SourcedFrame:
         raise ValueError(f"{len(rows)} provenance records for {len(frame)} rows")
     out = SourcedFrame(frame)
     out.attrs.update(frame.attrs)
-    record = np.empty(len(frame), dtype=object)
-    for i, ids in enumerate(rows):
-        record[i] = frozenset(ids)
+    if isinstance(rows, np.ndarray) and rows.dtype == object:  # a ready record (frozensets)
+        record = rows.copy()
+    else:
+        record = np.empty(len(frame), dtype=object)
+        for i, ids in enumerate(rows):
+            record[i] = frozenset(ids)
     object.__setattr__(out, "_clvlib_rows", record)
     return out
 
@@ -365,8 +398,8 @@ def track(frame: pd.DataFrame, rows: Sequence[Iterable[str]]) -> SourcedFrame:
 def row_sources(frame: pd.DataFrame | pd.Series) -> set[str]:
     """Every source id behind the rows of ``frame``; refuses when that cannot be known.
 
-    Uses the frame's recorded provenance if it has one; otherwise its source-id
-    columns. Raises :class:`ProvenanceLostError` (saying how to keep the record)
+    The union of the frame's recorded provenance (if it has one) and of its source-id
+    columns (if any). Raises :class:`ProvenanceLostError` (saying how to keep the record)
     when neither is there.
 
     Examples
@@ -379,16 +412,16 @@ def row_sources(frame: pd.DataFrame | pd.Series) -> set[str]:
     clvlib.provenance.ProvenanceLostError: this frame has no record of the table rows ...
     """
     rows = _rows(frame)
-    if rows is not None and not isinstance(rows, str):
-        return set(_union(rows))
-    if isinstance(frame, pd.DataFrame) and source_columns(frame):
-        ids: set[str] = set()
-        for col in source_columns(frame):
-            for cell in frame[col]:
-                ids.update(_split(cell))
-        return ids
+    tracked = rows is not None and not isinstance(rows, str)
+    ids: set[str] = set(_union(rows)) if tracked else set()
+    columns = source_columns(frame) if isinstance(frame, pd.DataFrame) else []
+    for col in columns:  # a merged-in frame of one's own may bring its sources in a column
+        for cell in frame[col]:
+            ids.update(_split(cell))
     if isinstance(frame, pd.Series) and "source_ids" in str(frame.name):
-        return set(_split(join_ids(frame)))
+        return ids | set(_split(join_ids(frame)))
+    if tracked or columns:
+        return ids
     if rows == _LOST:
         raise ProvenanceLostError(
             "the kit cannot tell which table rows this frame came from (an operation rebuilt its "
