@@ -132,6 +132,10 @@ def test_solutions_are_folded_in_the_teacher_edition(built_site):
         assert len(footer) == 2, path.name
         assert 'class="clv-source" href="bibliography.html#' in footer[1]
         assert 'class="clv-source"' not in footer[0]       # no source list before the fold
+        # the story first: outside folded parts, no list of sources is printed
+        unfolded = re.sub(r"<details\b.*?</details>", "", body, flags=re.DOTALL)
+        assert _text(unfolded).count("(accessed 20") <= 4, path.name
+        assert _text(body).count("(accessed 20") > 10, path.name    # the lists are there, folded
 
 
 def _solution_lines() -> list[str]:

@@ -96,6 +96,23 @@ def _link_outputs(cell: Any, apa: dict[str, str], ids: set[str]) -> None:
             data.pop("text/html", None)
 
 
+LONG_SOURCE_LIST = 5
+
+
+def _sources_listed(cell: Any, apa: dict[str, str]) -> int:
+    """How many bibliography entries a code cell's outputs print."""
+    import html as _html
+
+    text = []
+    for output in cell.get("outputs", []):
+        for value in output.get("data", {}).values():
+            text.append(value if isinstance(value, str) else "".join(value)
+                        if isinstance(value, list) else "")
+        text.append(output.get("text", "") if isinstance(output.get("text"), str) else "")
+    joined = _html.unescape(" ".join(text))
+    return sum(1 for entry in apa if entry[:60] in joined)
+
+
 def edition_notebook(nb: Any, stem: str, *, student: bool, apa: dict[str, str], ids: set[str],
                      with_handout: bool = False) -> Any:
     """The executed notebook as an edition shows it.
@@ -130,6 +147,12 @@ def edition_notebook(nb: Any, stem: str, *, student: bool, apa: dict[str, str], 
             cell.metadata["mystnb"] = {"code_prompt_show": "Show the sources used",
                                        "code_prompt_hide": "Hide the sources used"}
             _link_outputs(cell, apa, ids)
+        elif cell.cell_type == "code" and _sources_listed(cell, apa) >= LONG_SOURCE_LIST:
+            # a table description or a bibliography printed in the story: fold it
+            cell.metadata["tags"] = [*cell_tags, "hide-output"]
+            cell.metadata["mystnb"] = {
+                "code_prompt_show": f"Show the output (it lists {_sources_listed(cell, apa)} sources)",
+                "code_prompt_hide": "Hide the output"}
         elif teach.SOLUTION_TAG in cell_tags and cell.cell_type == "code":
             cell.metadata["tags"] = [*cell_tags, "hide-cell"]
             cell.metadata["mystnb"] = {"code_prompt_show": "Show solution",
