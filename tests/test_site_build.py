@@ -221,3 +221,33 @@ def test_cli_build_help_names_both_editions():
     done = subprocess.run([sys.executable, "-m", "clvlib.cli", "build", "--help"], capture_output=True,
                           text=True)
     assert "--student" in done.stdout
+
+
+def test_editions_fold_or_remove_model_answers_and_teacher_notes():
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook(cells=[
+        md("# 00 · T\n\n## Overview\n\nStory."),
+        md("### Exercise 1\nWhy?"),
+        code("answer = 42", metadata={"tags": ["solution"]}),
+        md("Because ```x``` matters.", metadata={"tags": ["solution"]}),
+        md("Ask the class first.", metadata={"tags": ["teacher-notes"]}),
+        code("clvlib.sources_used()"),
+    ])
+    nb.cells[-1].outputs = [nbformat.v4.new_output(
+        "execute_result", data={"text/markdown": "- Doe (2020). *T*.", "text/plain": "Doe"})]
+    apa = {"Doe (2020). *T*.": "doe20"}
+    teacher = book.edition_notebook(nb, "00_t", student=False, apa=apa, ids={"doe20"})
+    sources = [c.source for c in teacher.cells]
+    assert sources[1].startswith('<div class="clv-downloads">')       # downloads after the header
+    assert "hide-cell" in teacher.cells[3].metadata.tags
+    assert sources[4].startswith("````{admonition} Solution (model answer)\n:class: dropdown")
+    assert sources[5].startswith("````{admonition} Notes for the teacher\n:class: dropdown")
+    footer = teacher.cells[6]
+    assert "hide-cell" in footer.metadata.tags
+    assert footer.outputs[0].data["text/markdown"] == (
+        '- <a class="clv-source" href="bibliography.html#doe20">doe20</a>: Doe (2020). *T*.')
+    student = book.edition_notebook(nb, "00_t", student=True, apa=apa, ids={"doe20"})
+    text = "\n".join(c.source for c in student.cells)
+    assert "answer = 42" not in text and "Because" not in text and "Ask the class" not in text
+    assert "teacher copy (with solutions)" not in text and "student copy" in text
+    assert len(student.cells) == len(nb.cells) - 2 + 1   # two removed, the downloads line added
