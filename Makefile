@@ -13,10 +13,11 @@ ifneq ($(SHARED_MIRROR),)
 export CLVLIB_MIRROR ?= $(abspath $(SHARED_MIRROR))
 endif
 
-.PHONY: site test lab lint validate bench browser fonts clean help
+.PHONY: site site-student test lab lint validate bench browser fonts clean help
 
 help:
-	@echo "make site   execute every notebook and render HTML under _build/"
+	@echo "make site   build the teacher edition of the offline site in _build/site/"
+	@echo "make site-student  build the student edition (no solutions; PDF handouts) in _build/site-student/"
 	@echo "make test   run the whole test suite (lint, unit, data, notebooks)"
 	@echo "make lab    open JupyterLab on notebooks/"
 	@echo "make bench  run the benchmarks in benchmarks/"
@@ -32,8 +33,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# The book (Sphinx + myst-nb + sphinx-book-theme). Notebook outputs come from the execution cache
+# in _build/.jupyter_cache; the Khmer and Lao fonts are fetched once with npm into _build/.fonts.
 site: $(STAMP) fonts
 	$(BIN)/clvlib build --out _build
+
+site-student: $(STAMP) fonts
+	$(BIN)/clvlib build --out _build --student
 
 test: $(STAMP) browser fonts
 	$(BIN)/ruff check src tests benchmarks conftest.py

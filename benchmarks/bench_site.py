@@ -1,27 +1,26 @@
-"""Benchmark the notebook series and the site build against a floor.
+"""Benchmark the book build against plain nbconvert of the six notebooks.
 
-The floor is a notebook that only imports pandas, geopandas and matplotlib,
-executed once per notebook of the series (each run pays a kernel start and
-those imports, which every notebook needs anyway). Measured on one
-machine in one session: the floor, each notebook's execution time (median of
-``--repeat`` runs, interleaved with floor runs) and its kernel's peak memory,
-the series' total (sum of the medians), and the full site build
-(``clvlib.site.build``: execute, render, copy data and downloads).
+Measured in one run, interleaved (baseline, cold, no change, Markdown edit; repeated),
+medians reported:
 
-Targets (issue 7): series <= 1.5 x floor; site build <= 2 x floor.
-Caches are warm, as on a machine after its first run: boundary files and
-checked tables are in ``CLVLIB_CACHE`` (a fresh folder for the benchmark,
-filled by a warm-up that is not counted).
-Run with ``make bench`` or ``python benchmarks/bench_site.py``. Each
-execution runs in a child process so that the kernel's peak resident memory
-can be read from ``getrusage(RUSAGE_CHILDREN)`` there.
+- baseline: ``jupyter nbconvert --to html --execute`` of the six notebooks, one after another;
+- cold build: ``clvlib build`` into an empty build folder (empty execution cache);
+- no-change rebuild: the same command again, nothing changed;
+- Markdown edit: one Markdown cell of one notebook edited, then rebuilt.
+
+Targets (issue 11): cold <= 0.75 x baseline; no change <= 0.1 x cold; Markdown edit
+<= 0.35 x cold. Caches of the library (boundary files, checked tables) are warm for
+every command alike: a warm-up run fills them first. The bundled fonts are fetched once
+before timing (as after a first build). Every command runs in its own process.
+
+Run with ``make bench`` or ``python benchmarks/bench_site.py [--repeat 3]``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,85 +29,77 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-
-# Runs one notebook in a fresh kernel; prints its wall time and the kernel's peak RSS.
-CHILD = """
-import json, resource, sys, time
-from clvlib import site
-start = time.perf_counter()
-site.execute_notebook(sys.argv[1])
-seconds = time.perf_counter() - start
-peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024}))
-"""
+BIN = Path(sys.executable).parent
 
 
-def run_one(path: Path) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True,
-                          text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def timed(cmd: list[str], cwd: Path | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
 
 
-def floor_notebook(folder: Path) -> Path:
+def edit_markdown(folder: Path, round_: int) -> None:
     import nbformat
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import pandas as pd\nimport geopandas as gpd\nimport matplotlib.pyplot as plt")])
-    path = folder / "floor.ipynb"
+    path = folder / "01_history.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "markdown")
+    cell.source = cell.source.split("\n\n(Benchmark edit")[0] + f"\n\n(Benchmark edit {round_}.)"
     nbformat.write(nb, path)
-    return path
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--skip-site", action="store_true", help="do not time the site build")
-    ap.add_argument("--repeat", type=int, default=3, help="runs of each notebook and of the floor")
+    ap.add_argument("--repeat", type=int, default=3, help="rounds of the four measures")
     args = ap.parse_args()
     mirror = ROOT.parent / "shared" / "data" / "boundaries"
     if mirror.is_dir():
         os.environ.setdefault("CLVLIB_MIRROR", str(mirror))
-    os.environ.setdefault("CLVLIB_CACHE", tempfile.mkdtemp(prefix="clvlib-bench-"))
-    from clvlib import site
+    os.environ.setdefault("CLVLIB_CACHE", tempfile.mkdtemp(prefix="clvlib-bench-cache-"))
+    from clvlib import teach
+    from clvlib.site import fonts
 
-    books = site.notebooks()
     work = Path(tempfile.mkdtemp(prefix="clvlib-bench-site-"))
-    # warm-up, not counted: the file-system cache, the boundary cache and the checked-table
-    # cache (as on any machine after its first run of the series)
-    import clvlib
+    books = work / "notebooks"
+    shutil.copytree(teach.NOTEBOOK_DIR, books)
+    font_dir = fonts.ensure_fonts(work / "fonts")
+    clvlib = str(BIN / "clvlib")
+    jupyter = str(BIN / "jupyter")
+    names = [p.name for p in teach.notebooks(books)]
 
-    clvlib.datasets()   # reads and checks every table, storing it in CLVLIB_CACHE/tables
-    run_one(books[-2] if len(books) > 1 else books[0])
+    def nbconvert() -> float:
+        out = Path(tempfile.mkdtemp(dir=work))
+        return sum(timed([jupyter, "nbconvert", "--to", "html", "--execute", "--output-dir", str(out),
+                          str(books / n)]) for n in names)
 
-    # Floor and notebooks are interleaved (floor, notebook, floor, notebook, ...) and repeated,
-    # so that drifts of this shared machine hit both alike; medians are reported.
-    floor_path = floor_notebook(work)
-    floor_runs: list[dict[str, float]] = []
-    runs: dict[str, list[dict[str, float]]] = {p.name: [] for p in books}
-    for _ in range(args.repeat):
-        for path in books:
-            floor_runs.append(run_one(floor_path))
-            runs[path.name].append(run_one(path))
-    each = statistics.median(r["seconds"] for r in floor_runs)
-    floor = each * len(books)
-    print(f"floor: import-only notebook x {len(books)}: {floor:.1f} s (median {each:.2f} s of "
-          f"{len(floor_runs)} runs, range {min(r['seconds'] for r in floor_runs):.2f}-"
-          f"{max(r['seconds'] for r in floor_runs):.2f} s; kernel peak "
-          f"{max(r['peak_mib'] for r in floor_runs):.0f} MiB)")
-    total = 0.0
-    print(f"{'notebook':32} {'median s':>9} {'range s':>12} {'peak MiB':>9}")
-    for name, results in runs.items():
-        times = [r["seconds"] for r in results]
-        median = statistics.median(times)
-        total += median
-        print(f"{name:32} {median:9.1f} {min(times):5.1f}-{max(times):<5.1f} "
-              f"{max(r['peak_mib'] for r in results):9.0f}")
-    print(f"series: {total:.1f} s = {total / floor:.2f} x floor (target <= 1.5 x)")
+    def build(out: Path) -> float:
+        if not (out / ".fonts").exists():
+            out.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(font_dir, out / ".fonts")
+        return timed([clvlib, "build", "--notebooks", str(books), "--out", str(out)])
 
-    if not args.skip_site:
-        start = time.perf_counter()
-        site.build(work / "_build")
-        build = time.perf_counter() - start
-        print(f"site build: {build:.1f} s = {build / floor:.2f} x floor (target <= 2 x)")
+    print("warm-up (not counted) ...", flush=True)
+    build(work / "warmup")
+    results: dict[str, list[float]] = {"nbconvert": [], "cold": [], "nochange": [], "markdown": []}
+    for round_ in range(args.repeat):
+        results["nbconvert"].append(nbconvert())
+        out = work / f"build-{round_}"
+        results["cold"].append(build(out))
+        results["nochange"].append(build(out))
+        edit_markdown(books, round_)
+        results["markdown"].append(build(out))
+        print(f"round {round_ + 1}: " + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in results.items()),
+              flush=True)
+    med = {k: statistics.median(v) for k, v in results.items()}
+    print(f"\nmedians of {args.repeat} interleaved rounds (2 notebooks executed at a time):")
+    print(f"  nbconvert --execute, six notebooks one after another: {med['nbconvert']:.1f} s")
+    print(f"  cold build:          {med['cold']:.1f} s = {med['cold'] / med['nbconvert']:.2f} x nbconvert "
+          "(target <= 0.75)")
+    print(f"  no-change rebuild:   {med['nochange']:.2f} s = {med['nochange'] / med['cold']:.3f} x cold "
+          "(target <= 0.1)")
+    print(f"  Markdown-edit build: {med['markdown']:.1f} s = {med['markdown'] / med['cold']:.2f} x cold "
+          "(target <= 0.35)")
+    shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -52,9 +53,27 @@ def edit(data_copy: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The whole site, built once for the session (what `make site` does)."""
-    out = tmp_path_factory.mktemp("build")
-    index = site.build(out)
-    assert index == out / "site" / "index.html"
+def site_build_dir(tmp_path_factory) -> Path:
+    """One build folder for the session: both editions share its execution cache.
+
+    ``CLVLIB_TEST_BUILD=folder`` reuses a build folder between sessions (the builder's
+    cache makes an unchanged site cost about a second).
+    """
+    reuse = os.environ.get("CLVLIB_TEST_BUILD")
+    return Path(reuse) if reuse else tmp_path_factory.mktemp("build")
+
+
+@pytest.fixture(scope="session")
+def built_site(site_build_dir) -> Path:
+    """The teacher edition, built once for the session (what `make site` does)."""
+    index = site.build(site_build_dir)
+    assert index == site_build_dir / "site" / "index.html"
+    return index.parent
+
+
+@pytest.fixture(scope="session")
+def built_student_site(site_build_dir, built_site) -> Path:
+    """The student edition, built once for the session (what `make site-student` does)."""
+    index = site.build(site_build_dir, student=True)
+    assert index == site_build_dir / "site-student" / "index.html"
     return index.parent

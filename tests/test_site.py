@@ -1,17 +1,31 @@
-"""The notebooks execute top to bottom and render to HTML (what `make site` does)."""
+"""The book site as `make site` and `make site-student` build it (both editions, built once)."""
 
 from __future__ import annotations
 
 import html
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import nbformat
 import pytest
 
 import clvlib
-from clvlib import site
+from clvlib import site, teach
 from conftest import ROOT
+
+
+def _markdown(path: Path) -> str:
+    return "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
+                     if c.cell_type == "markdown")
+
+
+def _text(page: str) -> str:
+    """What a reader sees of a page: tags dropped, entities decoded."""
+    page = re.sub(r"<!--.*?-->", " ", page, flags=re.DOTALL)
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL)
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    return text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'}))
 
 
 def test_series_is_numbered_and_committed_clean():
@@ -26,59 +40,149 @@ def test_series_is_numbered_and_committed_clean():
 
 def test_notebooks_follow_the_design_header_and_footer():
     for path in site.notebooks():
-        text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
-                         if c.cell_type == "markdown")
+        text = _markdown(path)
         for heading in ("Overview", "Learning objectives", "Prerequisites", "Time to learn",
                         "Summary", "Discussion questions", "What's next", "Sources used"):
             assert re.search(rf"^#+ .*{re.escape(heading)}", text, flags=re.MULTILINE), (
                 path.name, heading)
 
 
-def test_build_executes_every_notebook_and_renders_every_page(built_site):
-    landing = (built_site / "index.html").read_text(encoding="utf-8")
+def test_notebooks_load_through_clvlib_not_by_path():
     for path in site.notebooks():
-        page = built_site / f"{path.stem}.html"
-        assert page.is_file()
-        assert f'href="{path.stem}.html"' in landing
-        body = page.read_text(encoding="utf-8")
-        assert "Traceback" not in body
-        assert "IPKernelApp" not in body  # no kernel chatter in the rendered page
-        # each notebook page offers both copies, and both files exist
-        assert f'href="downloads/{path.name}"' in body
-        assert f'href="downloads/student/{path.name}"' in body
-        assert (built_site / "downloads" / path.name).read_bytes() == path.read_bytes()
-        assert (built_site / "downloads" / "student" / path.name).is_file()
-    start = (built_site / "00_start_here.html").read_text(encoding="utf-8")
+        code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
+                         if c.cell_type == "code")
+        assert "read_csv" not in code and "data/" not in code, path.name
+
+
+def _hrefs(page: str) -> list[str]:
+    return re.findall(r'href="([^"#]+)', page)
+
+
+def test_every_notebook_page_is_rendered_with_its_downloads(built_site, built_student_site):
+    for path in site.notebooks():
+        body = (built_site / f"{path.stem}.html").read_text(encoding="utf-8")
+        assert "Traceback" not in body and "IPKernelApp" not in body
+        downloads = [h for h in _hrefs(body) if h.startswith("_downloads/") and h.endswith(path.name)]
+        assert len(downloads) == 2, (path.name, downloads)   # teacher copy and student copy
+        files = [built_site / h for h in downloads]
+        assert path.read_bytes() in [f.read_bytes() for f in files]   # the teacher copy as is
+        student = next(f for f in files if f.read_bytes() != path.read_bytes())
+        assert nbformat.read(student, as_version=4) == teach.student_copy(teach.read_notebook(path))
+        # the student edition offers the student copy only, and the PDF handout
+        body = (built_student_site / f"{path.stem}.html").read_text(encoding="utf-8")
+        downloads = [h for h in _hrefs(body) if h.startswith("_downloads/") and h.endswith(path.name)]
+        assert len(downloads) == 1
+        assert nbformat.read(built_student_site / downloads[0], as_version=4) == nbformat.read(student, 4)
+        assert f'href="handouts/{path.stem}.pdf"' in body
+    start = _text((built_site / "00_start_here.html").read_text(encoding="utf-8"))
     assert "Ratanakiri" in start           # the provinces table was rendered
-    assert "accessed 2026" in start        # and the generated sources footer
-    # the landing page carries each notebook's objectives and time, and how to cite
-    for path in site.notebooks():
-        markdown = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
-                             if c.cell_type == "markdown")
-        time_to_learn = re.search(r"## Time to learn\s+.*?\*\*(.+?)\*\*", markdown).group(1)
-        first_objective = re.search(r"## Learning objectives\s+.*?^(?:-|\d+\.) (.+)$", markdown,
-                                    flags=re.MULTILINE | re.DOTALL).group(1)
-        assert f"<strong>{time_to_learn}</strong>" in landing, path.name
-        assert re.sub(r"[`*]", "", first_objective)[:30] in html.unescape(re.sub(r"<[^>]+>", "", landing))
-    assert "Learning objectives" in landing and "How to cite" in landing
 
 
-def test_data_page_lists_every_table_with_licence_sources_and_download(built_site):
+def test_landing_page_has_series_objectives_time_and_citation(built_site, built_student_site):
+    for edition in (built_site, built_student_site):
+        landing = (edition / "index.html").read_text(encoding="utf-8")
+        visible = _text(landing)
+        for path in site.notebooks():
+            assert f'href="{path.stem}.html"' in landing
+            markdown = _markdown(path)
+            time_to_learn = re.search(r"## Time to learn\s+.*?\*\*(.+?)\*\*", markdown).group(1)
+            first_objective = re.search(r"## Learning objectives\s+.*?^(?:-|\d+\.) (.+)$", markdown,
+                                        flags=re.MULTILINE | re.DOTALL).group(1)
+            assert f"<strong>{time_to_learn}</strong>" in landing, path.name
+            assert re.sub(r"[`*]", "", first_objective)[:30] in visible
+        assert "How to cite" in visible and "The clvlib developers" in visible
+    assert 'href="guide.html"' in (built_site / "index.html").read_text(encoding="utf-8")
+    # the guide holds model answers: it is a page of the teacher edition only
+    assert (built_site / "guide.html").is_file() and not (built_student_site / "guide.html").exists()
+    for name in ("glossary", "gallery", "data", "bibliography", "search"):
+        assert (built_site / f"{name}.html").is_file() and (built_student_site / f"{name}.html").is_file()
+
+
+def test_data_page_lists_every_table_with_licence_quality_sources_and_download(built_site):
     page = (built_site / "data.html").read_text(encoding="utf-8")
     bib = (built_site / "bibliography.html").read_text(encoding="utf-8")
     info = clvlib.datasets()
     for row in info.itertuples():
-        assert f"<code>{row.name}</code>" in page, row.name
-        csv = built_site / "data" / f"{row.name}.csv"
-        assert f'href="data/{row.name}.csv"' in page
-        assert csv.read_bytes() == (ROOT / "data" / f"{row.name}.csv").read_bytes()
-    assert page.count("CC-BY-4.0") >= len(info)   # each table's licence is shown
-    # a source cited by the events table links to its bibliography entry
+        assert f'<span class="pre">{row.name}</span>' in page, row.name
+        csv = next(h for h in _hrefs(page) if h.endswith(f"/{row.name}.csv"))
+        assert (built_site / csv).read_bytes() == (ROOT / "data" / f"{row.name}.csv").read_bytes()
+    assert page.count("CC-BY-4.0") >= len(info)            # each table's licence is shown
+    assert _text(page).count("Evidence quality:") == len(info)
+    # sources are folded, and a source cited by the events table links to its bibliography entry
+    assert page.count("Sources cited (") == len(info) - 1   # all tables but the bibliography itself
+    assert re.search(r'<div class="[^"]*dropdown[^"]*">\s*<p class="admonition-title">Sources cited',
+                     page)
     some_id = clvlib.cite("events").ids[0]
     assert f'href="bibliography.html#{some_id}"' in page
     assert f'id="{some_id}"' in bib
-    sources = clvlib.load("sources")
-    assert bib.count('<a id="') == len(sources)
+    assert bib.count('class="clv-anchor" id="') == len(clvlib.load("sources"))
+
+
+def test_solutions_are_folded_in_the_teacher_edition(built_site):
+    for path in site.notebooks():
+        nb = teach.read_notebook(path)
+        code_solutions = [c for c in nb.cells if teach.SOLUTION_TAG in teach.tags(c)
+                          and c.cell_type == "code"]
+        body = (built_site / f"{path.stem}.html").read_text(encoding="utf-8")
+        folded = re.findall(r'<details class="[^"]*hide[^"]*">\s*<summary[^>]*>\s*'
+                            r'<p class="collapsed admonition-title">Show solution</p>', body)
+        assert len(folded) == len(code_solutions) > 0, path.name
+        # the sources-used footer is folded too, its ids linked to the bibliography
+        footer = body.split("Show the sources used", 1)
+        assert len(footer) == 2, path.name
+        assert 'class="clv-source" href="bibliography.html#' in footer[1]
+        assert 'class="clv-source"' not in footer[0]       # no source list before the fold
+        # the story first: outside folded parts, no list of sources is printed
+        unfolded = re.sub(r"<details\b.*?</details>", "", body, flags=re.DOTALL)
+        assert _text(unfolded).count("(accessed 20") <= 4, path.name
+        assert _text(body).count("(accessed 20") > 10, path.name    # the lists are there, folded
+
+
+def _solution_lines() -> list[str]:
+    """Code lines of the series' solutions and teacher notes that appear in no other cell."""
+    private = {teach.SOLUTION_TAG, teach.TEACHER_NOTES_TAG}
+    cells = [c for path in site.notebooks() for c in teach.read_notebook(path).cells]
+    others = "\n".join(c.source for c in cells if not private & set(teach.tags(c)))
+    lines = []
+    for cell in cells:
+        if private & set(teach.tags(cell)):
+            for line in cell.source.splitlines():
+                line = line.strip()
+                if len(line) > 15 and not line.startswith("#") and line not in others:
+                    lines.append(line)
+    return lines
+
+
+def _leaks(edition: Path, lines: list[str]) -> list[tuple[str, str]]:
+    found = []
+    for file in sorted(edition.rglob("*")):
+        if file.suffix not in {".html", ".js", ".ipynb", ".txt", ".md"} or "_static" in file.parts:
+            continue
+        text = file.read_text(encoding="utf-8", errors="replace")
+        seen = _text(text) if file.suffix == ".html" else text
+        if file.suffix in {".js", ".ipynb"}:
+            seen = seen.replace('\\"', '"')
+        found += [(file.name, line) for line in lines if line in seen]
+    return found
+
+
+def test_student_edition_holds_no_solution_anywhere(built_site, built_student_site):
+    lines = _solution_lines()
+    assert len(lines) > 20
+    # the check can fail: the teacher edition shows (folded) solutions and offers them for download
+    assert len({line for _, line in _leaks(built_site, lines)}) > len(lines) // 2
+    assert _leaks(built_student_site, lines) == []
+    index = (built_student_site / "searchindex.js").read_text(encoding="utf-8")
+    assert "Show solution" not in index and "Notes for the teacher" not in index
+    for page in built_student_site.glob("*.html"):
+        assert "Show solution" not in page.read_text(encoding="utf-8"), page.name
+
+
+def test_handouts_are_pdfs_with_pages(built_student_site):
+    for path in site.notebooks():
+        pdf = (built_student_site / "handouts" / f"{path.stem}.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF-")
+        assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) >= 2, path.name
 
 
 class _Refs(HTMLParser):
@@ -137,91 +241,29 @@ def test_the_reference_collector_catches_remote_resources():
     assert len([u for u in collector.urls if _is_remote(u)]) == 5
 
 
-def test_site_works_offline_no_external_resource_on_any_page(built_site):
-    pages = sorted(built_site.glob("*.html"))
-    assert len(pages) == len(site.notebooks()) + 3   # + landing, data, bibliography
+@pytest.mark.parametrize("edition", ["built_site", "built_student_site"])
+def test_site_works_offline_no_external_resource(edition, request):
+    root: Path = request.getfixturevalue(edition)
+    pages = sorted(root.glob("*.html"))
+    assert len(pages) >= len(site.notebooks()) + 6
     for page in pages:
         collector = _Refs()
         collector.feed(page.read_text(encoding="utf-8"))
         remote = [u for u in collector.urls if _is_remote(u)]
         assert not remote, (page.name, remote)
         # every local resource a page fetches or links exists in the site
-        for url in collector.urls:
+        for url in collector.urls + [u for u in collector.links if not re.match(r"^([a-z]+:|//|#)", u)]:
             if not url.startswith("data:"):
-                assert (built_site / url.split("#")[0]).exists(), (page.name, url)
-        # and every relative link (to another page, a download, an anchor) resolves
-        for url in collector.links:
-            if not re.match(r"^([a-z]+:|//|#)", url):
-                assert (built_site / url.split("#")[0]).exists(), (page.name, url)
+                assert (root / url.split("#")[0].split("?")[0]).exists(), (page.name, url)
+    # stylesheets fetch nothing remote either, and the fonts they name are bundled
+    for css in root.glob("_static/**/*.css"):
+        for url in _css_urls(css.read_text(encoding="utf-8", errors="replace")):
+            assert not _is_remote(url), (css.name, url)
+    style = (root / "_static" / "clvlib.css").read_text(encoding="utf-8")
+    fonts = re.findall(r'url\("(fonts/[^"]+\.woff2)"\)', style)
+    assert len(fonts) == 4
+    assert all((root / "_static" / f).read_bytes()[:4] == b"wOF2" for f in fonts)
+    assert "@media print" in style
     # figures are embedded, and the interactive map ships its own plotly.js
-    geography = (built_site / "04_geography.html").read_text(encoding="utf-8")
-    assert "data:image/png;base64," in geography
-    assert "Plotly.newPlot" in geography and "cdn.plot.ly/plotly" not in geography
-
-
-def test_student_copy_has_no_solution_code_and_keeps_everything_else():
-    for path in site.notebooks():
-        teacher = nbformat.read(path, as_version=4)
-        student = site.student_copy(teacher)
-        solutions = [c for c in teacher.cells if "solution" in c.metadata.get("tags", [])]
-        assert solutions, path.name   # every notebook has exercises with solutions
-        assert len(student.cells) == len(teacher.cells)
-        text = "\n".join(c.source for c in student.cells)
-        for sol in solutions:
-            for line in sol.source.splitlines():
-                if len(line.strip()) > 12 and not line.strip().startswith("#"):
-                    assert line not in text, (path.name, line)
-        for before, after in zip(teacher.cells, student.cells, strict=True):
-            if "solution" in before.metadata.get("tags", []):
-                assert after.cell_type == "code" and "solution" not in after.metadata.tags
-                assert all(line.startswith("#") for line in after.source.splitlines())
-            else:
-                assert after == before   # prompts and every other cell unchanged
-
-
-def test_student_copies_execute_and_regenerate_identically(tmp_path):
-    first = site.write_student_copies(tmp_path / "a")
-    again = site.write_student_copies(tmp_path / "a")
-    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in again]
-    # a copy of a copy is the same copy
-    nb = nbformat.read(first[0], as_version=4)
-    assert site.student_copy(nb) == nb
-    for path in first:
-        executed = site.execute_notebook(path)   # raises NotebookError on any failing cell
-        stubs = [c for c in executed.cells if site.STUB_TAG in c.metadata.get("tags", [])]
-        assert stubs and all(not c.outputs for c in stubs), path.name
-
-
-def test_cli_student_writes_the_copies(tmp_path):
-    from clvlib.cli import main
-
-    assert main(["student", "--out", str(tmp_path)]) == 0
-    assert sorted(p.name for p in tmp_path.glob("*.ipynb")) == [p.name for p in site.notebooks()]
-
-
-def test_a_failing_cell_names_notebook_and_cell(tmp_path):
-    books = tmp_path / "nb"
-    books.mkdir()
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# Broken"),
-        nbformat.v4.new_code_cell("x = 1"),
-        nbformat.v4.new_code_cell("raise RuntimeError('boom')"),
-    ])
-    nbformat.write(nb, books / "07_broken.ipynb")
-    (tmp_path / "out" / "site").mkdir(parents=True)
-    (tmp_path / "out" / "site" / "index.html").write_text("the previous site")
-    with pytest.raises(site.NotebookError) as excinfo:
-        site.build(tmp_path / "out", notebooks=books)
-    assert excinfo.value.cell == 2
-    assert "07_broken.ipynb" in str(excinfo.value) and "boom" in str(excinfo.value)
-    # nothing half-written: the previous site is intact and no partial folder is left
-    assert (tmp_path / "out" / "site" / "index.html").read_text() == "the previous site"
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["site"]
-
-
-def test_notebooks_load_through_clvlib_not_by_path():
-    for path in site.notebooks():
-        code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
-                         if c.cell_type == "code")
-        assert "read_csv" not in code and "data/" not in code, path.name
-    assert (ROOT / "notebooks").is_dir()
+    geography = (root / "04_geography.html").read_text(encoding="utf-8")
+    assert "Plotly.newPlot" in geography and 'src="https://cdn.plot.ly' not in geography

@@ -13,6 +13,7 @@ Examples
     clvlib notebooks ~/clv-notebooks      # a copy of the notebook series to work in
     clvlib validate
     clvlib build --out _build
+    clvlib build --out _build --student
     clvlib student --out _build/student
 """
 
@@ -51,9 +52,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="first rewrite data/manifest.json (sha256 and rows of each CSV) from the files")
     p.add_argument("--no-frictionless", action="store_true",
                    help="project rules only (skip the slower frictionless pass)")
-    p = sub.add_parser("build", help="execute the notebooks and render HTML")
-    p.add_argument("--out", type=Path, default=Path("_build"), help="output folder")
+    p = sub.add_parser("build", help="build the offline site (teacher edition, or --student)")
+    p.add_argument("--out", type=Path, default=Path("_build"),
+                   help="build folder: the site goes to OUT/site/ (OUT/site-student/ with --student)")
     p.add_argument("--notebooks", type=Path, default=None, help="notebook folder")
+    p.add_argument("--student", action="store_true",
+                   help="the student edition: no solutions, no teacher notes, PDF handouts")
     p = sub.add_parser("student", help="write student copies (solutions replaced by stubs)")
     p.add_argument("--out", type=Path, default=Path("_build/student"), help="output folder")
     p.add_argument("--notebooks", type=Path, default=None, help="notebook folder")
@@ -127,16 +131,20 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         elif args.command == "build":
             from clvlib import site
 
-            out = site.build(args.out, notebooks=args.notebooks, data_dir=args.data_dir)
+            out = site.build(args.out, notebooks=args.notebooks, data_dir=args.data_dir,
+                             student=args.student)
             print(f"built {out}")
         elif args.command == "student":
-            from clvlib import site
+            from clvlib import teach
 
-            for path in site.write_student_copies(args.out, args.notebooks):
+            for path in teach.write_student_copies(args.out, args.notebooks):
                 print(f"wrote {path}")
     except ClvlibError as exc:
         print(f"clvlib: error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("clvlib: interrupted", file=sys.stderr)
+        return 130
     return 0
 
 
