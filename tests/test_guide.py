@@ -211,3 +211,16 @@ def test_a_broken_plan_file_gets_a_named_error(series):
     (series / guide.PLAN_FILE).write_text("sessions:\n  - title: x\n    minutes: 90\n", encoding="utf-8")
     with pytest.raises(guide.PlanError, match="session 1: field 'blocks'"):
         guide.guide_markdown(_books(series))
+
+
+def test_readme_plan_table_matches_the_plan():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("**A two-session plan (2 × 90 minutes).**", 1)[1].split("\n\n")[1]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+    plan = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
+    blocks = [(b["minutes"], b["notebook"]) for s in plan["sessions"] for b in s["blocks"]]
+    assert [(int(r[1].split()[0]), r[2].strip("`")) for r in rows] == blocks
+    lessons = {p.stem: guide.read_lesson(p) for p in NOTEBOOKS}
+    stated = {r[2].strip("`"): int(r[5].split()[0]) for r in rows if r[5]}
+    assert stated == {name: lesson.total for name, lesson in lessons.items()}
+    assert "_build/site/guide.html" in readme
