@@ -224,3 +224,18 @@ def test_readme_plan_table_matches_the_plan():
     stated = {r[2].strip("`"): int(r[5].split()[0]) for r in rows if r[5]}
     assert stated == {name: lesson.total for name, lesson in lessons.items()}
     assert "_build/site/guide.html" in readme
+
+
+def test_notebooks_copied_elsewhere_still_find_the_plan_and_a_missing_plan_is_named(tmp_path):
+    for path in NOTEBOOKS:
+        shutil.copy(path, tmp_path / path.name)
+    copies = _books(tmp_path)
+    assert guide.guide_markdown(copies) == guide.guide_markdown(NOTEBOOKS)
+    with pytest.raises(guide.PlanError, match="no_plan.yml: teaching plan not found"):
+        guide.guide_markdown(copies, plan=tmp_path / "no_plan.yml")
+
+
+def test_a_homework_reading_that_is_not_text_is_refused(series):
+    _edit_plan(series, lambda p: p["sessions"][1]["blocks"][1].update(homework_reading=[3, 4]))
+    with pytest.raises(guide.PlanError, match="session 2, block 2: 'homework_reading' must be text"):
+        guide.guide_markdown(_books(series))

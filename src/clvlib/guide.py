@@ -239,6 +239,9 @@ def load_plan(path: Path) -> list[dict[str, Any]]:
                     raise PlanError(f"{bwhere}: field '{key}' missing or not a {kind.__name__}")
             for key in ("in_class", "homework", "discussion"):
                 block[key] = _numbers(block.get(key), bwhere, key)
+            reading = block.get("homework_reading")
+            if reading is not None and not isinstance(reading, str):
+                raise PlanError(f"{bwhere}: 'homework_reading' must be text, not {reading!r}")
             hw = block.setdefault("homework_minutes", 0)
             if not isinstance(hw, int) or hw < 0:
                 raise PlanError(f"{bwhere}: 'homework_minutes' must be a whole number, not {hw!r}")
@@ -316,6 +319,16 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _default_plan(first_notebook: Path) -> Path:
+    """``teaching_plan.yml`` next to the notebooks, else the repository's ``notebooks/`` one.
+
+    The fallback serves builders that copy the notebooks elsewhere before rendering.
+    """
+    beside = first_notebook.parent / PLAN_FILE
+    repo = Path(__file__).resolve().parents[2] / "notebooks" / PLAN_FILE
+    return beside if beside.is_file() or not repo.is_file() else repo
+
+
 def guide_markdown(notebooks: list[Path], *, plan: Path | None = None) -> str:
     """The teacher's guide page (MyST Markdown) for the given notebooks.
 
@@ -324,7 +337,8 @@ def guide_markdown(notebooks: list[Path], *, plan: Path | None = None) -> str:
     notebooks : list of Path
         The notebooks of the series.
     plan : Path, optional
-        The teaching plan; by default ``teaching_plan.yml`` next to the first notebook.
+        The teaching plan; by default ``teaching_plan.yml`` next to the first notebook
+        (or, if there is none, the repository's ``notebooks/teaching_plan.yml``).
 
     Raises
     ------
@@ -344,7 +358,7 @@ def guide_markdown(notebooks: list[Path], *, plan: Path | None = None) -> str:
     if not notebooks:
         return "\n".join(out + ["No notebooks were given.", ""])
     lessons = {Path(p).stem: read_lesson(Path(p)) for p in notebooks}
-    plan_path = Path(plan) if plan is not None else Path(notebooks[0]).parent / PLAN_FILE
+    plan_path = Path(plan) if plan is not None else _default_plan(Path(notebooks[0]))
     sessions = load_plan(plan_path)
     check_plan(sessions, lessons, plan_path.name)
 
