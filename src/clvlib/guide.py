@@ -372,7 +372,9 @@ def guide_markdown(notebooks: list[Path], *, plan: Path | None = None) -> str:
         "the notebooks, and the build stops if they disagree.",
         "",
         "Model answers and notes below are for the teacher: the student edition of the site "
-        "leaves out solutions and these notes.",
+        "leaves out solutions and these notes. The terms students meet are defined, with their "
+        "Khmer, Lao and Vietnamese equivalents where a source gives them, in the "
+        "[glossary](glossary.md).",
         "",
         "## The two-session plan",
         "",
