@@ -114,6 +114,7 @@ def test_guide_holds_the_plan_every_model_answer_and_every_note():
     page = guide.guide_markdown(NOTEBOOKS)
     assert page.count("| **90** |") == 2
     assert "| **total** | **180 min** | **95 min** | **275 min** |" in page
+    assert "[glossary](glossary.md)" in page
     for path in NOTEBOOKS:
         for cell in _cells(path):
             tags = cell.metadata.get("tags", [])
