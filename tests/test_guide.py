@@ -240,3 +240,14 @@ def test_a_homework_reading_that_is_not_text_is_refused(series):
     _edit_plan(series, lambda p: p["sessions"][1]["blocks"][1].update(homework_reading=[3, 4]))
     with pytest.raises(guide.PlanError, match="session 2, block 2: 'homework_reading' must be text"):
         guide.guide_markdown(_books(series))
+
+
+def test_an_exercise_whose_solution_lost_its_tag_is_caught(series):
+    def edit(nb):
+        cells = nb.cells
+        [i] = [k for k, c in enumerate(cells) if c.source.lstrip().startswith("### Exercise 2")]
+        cells[i + 1].metadata["tags"] = []
+    _edit_notebook(series / "01_history.ipynb", edit)
+    with pytest.raises(guide.MissingAnswerError,
+                       match="01_history.ipynb: Exercise 2 has no code cell tagged 'solution'"):
+        guide.guide_markdown(_books(series))

@@ -116,8 +116,9 @@ def read_lesson(path: Path) -> Lesson:
     NotebookFormatError
         If the notebook has no parsable "Time to learn" or no "Discussion questions".
     MissingAnswerError
-        If an open question has no Markdown model answer, or the teacher notes do
-        not give one note per discussion question.
+        If an exercise has no code cell tagged ``solution``, an open question has no
+        Markdown model answer, or the teacher notes do not give one note per
+        discussion question.
 
     Examples
     --------
@@ -176,6 +177,9 @@ def read_lesson(path: Path) -> Lesson:
     if not questions:
         raise NotebookFormatError(f"{where}: no numbered 'Discussion questions' found")
     for ex in exercises.values():
+        if not ex.code_solutions:
+            raise MissingAnswerError(
+                f"{where}: {ex.heading} has no code cell tagged 'solution' after its prompt")
         if ex.open_question and not ex.model_answers:
             raise MissingAnswerError(
                 f"{where}: {ex.heading} is an open question (tag 'open-question') but no Markdown "
