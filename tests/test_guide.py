@@ -114,6 +114,7 @@ def test_guide_holds_the_plan_every_model_answer_and_every_note():
     page = guide.guide_markdown(NOTEBOOKS)
     assert page.count("| **90** |") == 2
     assert "| **total** | **180 min** | **95 min** | **275 min** |" in page
+    assert "[glossary](glossary.md)" in page
     for path in NOTEBOOKS:
         for cell in _cells(path):
             tags = cell.metadata.get("tags", [])
@@ -210,4 +211,43 @@ def test_a_broken_plan_file_gets_a_named_error(series):
         guide.guide_markdown(_books(series))
     (series / guide.PLAN_FILE).write_text("sessions:\n  - title: x\n    minutes: 90\n", encoding="utf-8")
     with pytest.raises(guide.PlanError, match="session 1: field 'blocks'"):
+        guide.guide_markdown(_books(series))
+
+
+def test_readme_plan_table_matches_the_plan():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("**A two-session plan (2 × 90 minutes).**", 1)[1].split("\n\n")[1]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+    plan = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
+    blocks = [(b["minutes"], b["notebook"]) for s in plan["sessions"] for b in s["blocks"]]
+    assert [(int(r[1].split()[0]), r[2].strip("`")) for r in rows] == blocks
+    lessons = {p.stem: guide.read_lesson(p) for p in NOTEBOOKS}
+    stated = {r[2].strip("`"): int(r[5].split()[0]) for r in rows if r[5]}
+    assert stated == {name: lesson.total for name, lesson in lessons.items()}
+    assert "_build/site/guide.html" in readme
+
+
+def test_notebooks_copied_elsewhere_still_find_the_plan_and_a_missing_plan_is_named(tmp_path):
+    for path in NOTEBOOKS:
+        shutil.copy(path, tmp_path / path.name)
+    copies = _books(tmp_path)
+    assert guide.guide_markdown(copies) == guide.guide_markdown(NOTEBOOKS)
+    with pytest.raises(guide.PlanError, match="no_plan.yml: teaching plan not found"):
+        guide.guide_markdown(copies, plan=tmp_path / "no_plan.yml")
+
+
+def test_a_homework_reading_that_is_not_text_is_refused(series):
+    _edit_plan(series, lambda p: p["sessions"][1]["blocks"][1].update(homework_reading=[3, 4]))
+    with pytest.raises(guide.PlanError, match="session 2, block 2: 'homework_reading' must be text"):
+        guide.guide_markdown(_books(series))
+
+
+def test_an_exercise_whose_solution_lost_its_tag_is_caught(series):
+    def edit(nb):
+        cells = nb.cells
+        [i] = [k for k, c in enumerate(cells) if c.source.lstrip().startswith("### Exercise 2")]
+        cells[i + 1].metadata["tags"] = []
+    _edit_notebook(series / "01_history.ipynb", edit)
+    with pytest.raises(guide.MissingAnswerError,
+                       match="01_history.ipynb: Exercise 2 has no code cell tagged 'solution'"):
         guide.guide_markdown(_books(series))

@@ -116,8 +116,9 @@ def read_lesson(path: Path) -> Lesson:
     NotebookFormatError
         If the notebook has no parsable "Time to learn" or no "Discussion questions".
     MissingAnswerError
-        If an open question has no Markdown model answer, or the teacher notes do
-        not give one note per discussion question.
+        If an exercise has no code cell tagged ``solution``, an open question has no
+        Markdown model answer, or the teacher notes do not give one note per
+        discussion question.
 
     Examples
     --------
@@ -176,6 +177,9 @@ def read_lesson(path: Path) -> Lesson:
     if not questions:
         raise NotebookFormatError(f"{where}: no numbered 'Discussion questions' found")
     for ex in exercises.values():
+        if not ex.code_solutions:
+            raise MissingAnswerError(
+                f"{where}: {ex.heading} has no code cell tagged 'solution' after its prompt")
         if ex.open_question and not ex.model_answers:
             raise MissingAnswerError(
                 f"{where}: {ex.heading} is an open question (tag 'open-question') but no Markdown "
@@ -239,6 +243,9 @@ def load_plan(path: Path) -> list[dict[str, Any]]:
                     raise PlanError(f"{bwhere}: field '{key}' missing or not a {kind.__name__}")
             for key in ("in_class", "homework", "discussion"):
                 block[key] = _numbers(block.get(key), bwhere, key)
+            reading = block.get("homework_reading")
+            if reading is not None and not isinstance(reading, str):
+                raise PlanError(f"{bwhere}: 'homework_reading' must be text, not {reading!r}")
             hw = block.setdefault("homework_minutes", 0)
             if not isinstance(hw, int) or hw < 0:
                 raise PlanError(f"{bwhere}: 'homework_minutes' must be a whole number, not {hw!r}")
@@ -316,6 +323,16 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _default_plan(first_notebook: Path) -> Path:
+    """``teaching_plan.yml`` next to the notebooks, else the repository's ``notebooks/`` one.
+
+    The fallback serves builders that copy the notebooks elsewhere before rendering.
+    """
+    beside = first_notebook.parent / PLAN_FILE
+    repo = Path(__file__).resolve().parents[2] / "notebooks" / PLAN_FILE
+    return beside if beside.is_file() or not repo.is_file() else repo
+
+
 def guide_markdown(notebooks: list[Path], *, plan: Path | None = None) -> str:
     """The teacher's guide page (MyST Markdown) for the given notebooks.
 
@@ -324,7 +341,8 @@ def guide_markdown(notebooks: list[Path], *, plan: Path | None = None) -> str:
     notebooks : list of Path
         The notebooks of the series.
     plan : Path, optional
-        The teaching plan; by default ``teaching_plan.yml`` next to the first notebook.
+        The teaching plan; by default ``teaching_plan.yml`` next to the first notebook
+        (or, if there is none, the repository's ``notebooks/teaching_plan.yml``).
 
     Raises
     ------
@@ -344,7 +362,7 @@ def guide_markdown(notebooks: list[Path], *, plan: Path | None = None) -> str:
     if not notebooks:
         return "\n".join(out + ["No notebooks were given.", ""])
     lessons = {Path(p).stem: read_lesson(Path(p)) for p in notebooks}
-    plan_path = Path(plan) if plan is not None else Path(notebooks[0]).parent / PLAN_FILE
+    plan_path = Path(plan) if plan is not None else _default_plan(Path(notebooks[0]))
     sessions = load_plan(plan_path)
     check_plan(sessions, lessons, plan_path.name)
 
@@ -358,7 +376,9 @@ def guide_markdown(notebooks: list[Path], *, plan: Path | None = None) -> str:
         "the notebooks, and the build stops if they disagree.",
         "",
         "Model answers and notes below are for the teacher: the student edition of the site "
-        "leaves out solutions and these notes.",
+        "leaves out solutions and these notes. The terms students meet are defined, with their "
+        "Khmer, Lao and Vietnamese equivalents where a source gives them, in the "
+        "[glossary](glossary.md).",
         "",
         "## The two-session plan",
         "",
@@ -420,12 +440,103 @@ def guide_markdown(notebooks: list[Path], *, plan: Path | None = None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+LANGUAGES = (("km", "Khmer"), ("lo", "Lao"), ("vi", "Vietnamese"))
+GLOSSARY_FILE = "glossary.csv"
+
+
+class GlossaryError(GuideError):
+    """A glossary row gives an equivalent without its source, or a source without an equivalent."""
+
+
+def _items(value: Any) -> list[str]:
+    if not isinstance(value, str):
+        return []
+    return [item.strip() for item in str(value).split(";") if item.strip()]
+
+
+def _check_glossary(terms: Any) -> None:
+    for position, row in enumerate(terms.itertuples(index=False), start=2):
+        for code, language in LANGUAGES:
+            word = getattr(row, code)
+            has_word = isinstance(word, str) and word.strip() != ""
+            has_source = bool(_items(getattr(row, f"{code}_source_ids")))
+            if has_word != has_source:
+                what = (f"gives a {language} equivalent without {code}_source_ids" if has_word
+                        else f"cites {code}_source_ids but gives no {language} equivalent")
+                raise GlossaryError(f"{GLOSSARY_FILE}, row {position}, column {code!r}, "
+                                    f"term {row.term_id!r}: {what}")
+
+
 def glossary_markdown(*, data_dir: Path | None = None) -> str:
-    """The glossary page (MyST Markdown).
+    """The glossary page (MyST Markdown), from the ``glossary`` table.
+
+    Each term gets a section (target ``term-<term_id>``) with its definition, its Khmer,
+    Lao and Vietnamese equivalents where a source gives them, the notebooks where it is
+    met and related terms; every definition and equivalent cites its sources, listed in
+    full (APA, as :func:`clvlib.cite` writes them) at the end of the page under targets
+    ``glossary-source-<source_id>``.
+
+    Raises
+    ------
+    GlossaryError
+        If a row gives an equivalent without its source, or the other way round.
 
     Examples
     --------
-    >>> glossary_markdown().startswith("# Glossary")
+    >>> page = glossary_markdown()
+    >>> page.startswith("# Glossary")
+    True
+    >>> "(term-ratification)=" in page
     True
     """
-    return "# Glossary\n\n(placeholder)\n"
+    from . import data
+
+    terms = data.load("glossary", data_dir=data_dir)
+    _check_glossary(terms)
+    bib = data.cite(terms, data_dir=data_dir)
+    lines = str(bib).split("\n")
+    entries = dict(zip(bib.ids, lines, strict=True))
+    terms = terms.assign(_key=terms["term"].str.lower()).sort_values("_key")
+
+    def cite(ids: list[str]) -> str:
+        return ", ".join(f"{{ref}}`{i} <glossary-source-{i}>`" for i in ids)
+
+    def ref(term_id: str) -> str:
+        term = terms.loc[terms["term_id"] == term_id, "term"].iloc[0]
+        return f"{{ref}}`{term} <term-{term_id}>`"
+
+    out = ["# Glossary", "",
+           "The terms a student meets in the notebooks, defined in the kit's own words. The Khmer, "
+           "Lao and Vietnamese equivalents are given only where a source the project read gives them, "
+           "and each cites that source; a dash marks a gap (no source read gave one), not a claim "
+           "that the language has no word for it. The table is `glossary` in the kit's data "
+           "(`clvlib.load(\"glossary\")`).", "",
+           "| term | Khmer | Lao | Vietnamese |", "| --- | --- | --- | --- |"]
+    for row in terms.itertuples(index=False):
+        cells = [(getattr(row, code) or "—") if isinstance(getattr(row, code), str) else "—"
+                 for code, _ in LANGUAGES]
+        out.append(f"| {ref(row.term_id)} | " + " | ".join(cells) + " |")
+    out.append("")
+    for row in terms.itertuples(index=False):
+        out += [f"(term-{row.term_id})=", f"## {row.term}", "",
+                f"{row.definition} (Sources: {cite(_items(row.source_ids))}.)", ""]
+        for code, language in LANGUAGES:
+            word = getattr(row, code)
+            if isinstance(word, str) and word.strip():
+                out.append(f"- **{language}:** {word} (source: "
+                           f"{cite(_items(getattr(row, f'{code}_source_ids')))})")
+            else:
+                out.append(f"- **{language}:** — (no source read gives one)")
+        out.append("")
+        books = _items(row.notebooks)
+        if books:
+            out += ["Met in: " + ", ".join(f"[{b}]({b}.ipynb)" for b in books) + ".", ""]
+        related = _items(row.see_also)
+        if related:
+            out += ["See also: " + ", ".join(ref(t) for t in related) + ".", ""]
+        if isinstance(row.notes, str) and row.notes.strip():
+            out += [f"*Notes:* {row.notes}", ""]
+    out += ["## Sources of the glossary", ""]
+    for source_id in bib.ids:
+        out += [f"(glossary-source-{source_id})=", f"`{source_id}`: {entries[source_id]}", ""]
+    return "\n".join(out).rstrip() + "\n"
