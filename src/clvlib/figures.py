@@ -339,6 +339,8 @@ def finish(fig: Any, *, name: str, title: str, caption: str, alt: str,
     ids = sorted(dict.fromkeys(str(i) for i in sources if i))
     with style():
         credit = _draw_credit(fig, ids, data_dir, attribution)
+        # lay out once under the style, so that ticks made while drawing get its fonts too
+        fig.draw_without_rendering()
     csv = data.to_csv(index=False) if data is not None else ""
     fig.clvlib_info = {"name": name, "title": title, "caption": caption, "alt": alt,
                        "credit": credit, "sources": ids, "csv": csv}
@@ -347,7 +349,8 @@ def finish(fig: Any, *, name: str, title: str, caption: str, alt: str,
         import matplotlib.pyplot as plt
         from IPython.display import display
 
-        png, svg = _png_svg(fig)
+        with style():
+            png, svg = _png_svg(fig)
         display({"image/png": base64.b64encode(png).decode("ascii"), "image/svg+xml": svg,
                  "text/plain": title}, raw=True, metadata={"clvlib": dict(fig.clvlib_info)})
         plt.close(fig)
@@ -371,7 +374,8 @@ def save(fig: Any, folder: Path | str) -> list[Path]:
         raise FigureCheckError("?", ["the figure was not finished (figures.finish): no name, credit or alt"])
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    png, svg = _png_svg(fig)
+    with style():
+        png, svg = _png_svg(fig)
     out = [folder / f"{info['name']}.png", folder / f"{info['name']}.svg"]
     out[0].write_bytes(png)
     out[1].write_text(svg, encoding="utf-8")
@@ -409,6 +413,16 @@ def _drawn_texts(fig: Any) -> tuple[list[Any], list[str], Any]:
 def _label(text: Any) -> str:
     s = text.get_text().replace("\n", " ")
     return repr(s if len(s) <= 40 else s[:37] + "...")
+
+
+def _clip_extent(text: Any) -> Any:
+    """The display box a text is clipped to (its clip box, or its clip path's extent), if any."""
+    if text.get_clip_box() is not None:
+        return text.get_clip_box()
+    path = text.get_clip_path()
+    if path is None:
+        return None
+    return path.get_fully_transformed_path().get_extents()
 
 
 def _overlap(a: Any, b: Any, tol: float = 1.0) -> bool:
@@ -511,8 +525,7 @@ def check(fig: Any, *, min_pt: float = MIN_FONT_PT) -> list[str]:
         if box.x0 < page.x0 - 0.5 or box.y0 < page.y0 - 0.5 or box.x1 > page.x1 + 0.5 \
                 or box.y1 > page.y1 + 0.5:
             problems.append(f"text {_label(t)} is cut by the figure's edge")
-        elif t.get_clip_on() and t.get_clip_box() is not None:
-            clip = t.get_clip_box()
+        elif t.get_clip_on() and (clip := _clip_extent(t)) is not None:
             if box.x0 < clip.x0 - 0.5 or box.x1 > clip.x1 + 0.5 or box.y0 < clip.y0 - 0.5 \
                     or box.y1 > clip.y1 + 0.5:
                 problems.append(f"text {_label(t)} is cut by its axes")

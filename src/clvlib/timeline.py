@@ -557,7 +557,7 @@ def plot_counts(events: pd.DataFrame, *, by: str | None = None, title: str | Non
     data["year"] = data["start"].dt.year
     years = range(int(data["year"].min()), int(data["year"].max()) + 1)
     if by is None:
-        table = data.groupby("year").size().reindex(years, fill_value=0).to_frame("events")
+        table = data.groupby("year").size().reindex(years, fill_value=0).to_frame(ylabel)
     else:
         table = (data.groupby(["year", by], observed=True).size().unstack(fill_value=0)
                  .reindex(years, fill_value=0))
