@@ -7,6 +7,7 @@ fails when a figure call has no case here, so a new figure cannot skip the check
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import Counter
@@ -139,35 +140,35 @@ def test_every_notebook_figure_has_a_case():
     assert called == Counter((nb, helper) for nb, helper, _, _ in CASES)
 
 
+@functools.cache
+def _drawn(case) -> tuple:
+    """Draw a case once per test session: the figure and the sources marked used while drawing it."""
+    provenance.reset()
+    fig = case()
+    return fig, provenance.used()
+
+
 @pytest.mark.parametrize("case", [pytest.param(c, id=c[2].__name__, marks=[needs_mirror] if c[3] else [])
                                   for c in CASES])
 def test_notebook_figure_is_slide_ready(case):
-    provenance.reset()
-    fig = case[2]()
-    try:
-        assert figures.check(fig) == []
-        info = fig.clvlib_info
-        assert tuple(fig.get_size_inches()) == pytest.approx(figures.SLIDE)
-        for key in ("name", "title", "caption", "alt", "credit", "sources", "csv"):
-            assert info[key], key
-        assert re.fullmatch(r"[A-Za-z0-9_.-]+", info["name"])
-        credit = [t.get_text() for t in fig.texts if t.get_gid() == "credit"]
-        assert credit and credit[0].replace("\n", " ").startswith("Source")
-        assert set(info["sources"]) <= provenance.used()
-        known = set(clvlib.load("sources")["source_id"])
-        assert set(info["sources"]) <= known
-    finally:
-        plt.close(fig)
+    fig, used = _drawn(case[2])
+    assert figures.check(fig) == []
+    info = fig.clvlib_info
+    assert tuple(fig.get_size_inches()) == pytest.approx(figures.SLIDE)
+    for key in ("name", "title", "caption", "alt", "credit", "sources", "csv"):
+        assert info[key], key
+    assert re.fullmatch(r"[A-Za-z0-9_.-]+", info["name"])
+    credit = [t.get_text() for t in fig.texts if t.get_gid() == "credit"]
+    assert credit and credit[0].replace("\n", " ").startswith("Source")
+    assert set(info["sources"]) <= used
+    known = set(clvlib.load("sources")["source_id"])
+    assert set(info["sources"]) <= known
 
 
 def test_figure_names_are_unique():
-    names = []
-    for _, _, case, mirror in CASES:
-        if mirror and not (MIRROR and MIRROR.is_dir()):
-            continue
-        fig = case()
-        names.append(fig.clvlib_info["name"])
-        plt.close(fig)
+    have_mirror = bool(MIRROR and MIRROR.is_dir())
+    names = [_drawn(case)[0].clvlib_info["name"] for _, _, case, mirror in CASES
+             if have_mirror or not mirror]
     assert len(names) == len(set(names))
 
 
@@ -179,7 +180,7 @@ def _kit_style():
     """The bad figures below are drawn under the kit's style, as the helpers draw."""
     with figures.style():
         yield
-    plt.close("all")
+    plt.close("all")   # a closed figure still draws on its own canvas (the cached cases do)
 
 
 def _fig(**kwargs):
@@ -223,7 +224,7 @@ def test_check_finds_tiny_text_at_slide_size():
     ax.text(0.2, 0.5, "eight point", fontsize=8)
     ax.text(0.2, 0.7, "nine point", fontsize=9)
     assert figures.check(fig) == ["text 'eight point' is 8.0 pt (smallest allowed 9 pt at slide size)"]
-    # a small figure is scaled up to fill the slide: 9 pt on a half-size figure counts as 18 pt
+    # a small figure is scaled up to fill the slide: 5 pt on a half-size figure counts as 10 pt
     small, ax2 = _fig(figsize=(6.665, 3.75))
     ax2.plot([0, 1], [0, 1])
     ax2.text(0.2, 0.5, "small", fontsize=5)

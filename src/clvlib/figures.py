@@ -107,6 +107,7 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float] =
     import matplotlib.pyplot as plt
 
     kwargs.setdefault("layout", "constrained")
+    kwargs.setdefault("dpi", DPI)   # lay out and place labels at the resolution the PNG is saved at
     fig, axes = plt.subplots(nrows, ncols, figsize=figsize, **kwargs)
     _reserve_credit(fig)
     return fig, axes
@@ -125,6 +126,7 @@ def new_mosaic(mosaic: Any, *, figsize: tuple[float, float] = SLIDE, **kwargs: A
     import matplotlib.pyplot as plt
 
     kwargs.setdefault("layout", "constrained")
+    kwargs.setdefault("dpi", DPI)
     fig, axes = plt.subplot_mosaic(mosaic, figsize=figsize, **kwargs)
     _reserve_credit(fig)
     return fig, axes
@@ -339,8 +341,6 @@ def finish(fig: Any, *, name: str, title: str, caption: str, alt: str,
     ids = sorted(dict.fromkeys(str(i) for i in sources if i))
     with style():
         credit = _draw_credit(fig, ids, data_dir, attribution)
-        # lay out once under the style, so that ticks made while drawing get its fonts too
-        fig.draw_without_rendering()
     csv = data.to_csv(index=False) if data is not None else ""
     fig.clvlib_info = {"name": name, "title": title, "caption": caption, "alt": alt,
                        "credit": credit, "sources": ids, "csv": csv}
@@ -402,7 +402,8 @@ def _drawn_texts(fig: Any) -> tuple[list[Any], list[str], Any]:
 
     Text.draw = recording  # type: ignore[method-assign]
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        # under the kit's style, as when the figure is saved or displayed (ticks made now get its fonts)
+        with warnings.catch_warnings(record=True) as caught, style():
             warnings.simplefilter("always")
             fig.canvas.draw()
     finally:
@@ -450,9 +451,9 @@ def _data_problems(ax: Any, renderer: Any) -> list[str]:
             box = patch.get_window_extent(renderer)
             size = box.width if horizontal else box.height
             sizes.append(size)
-            if size < 1.0:
-                out.append(f"panel {name!r}: a bar of {value:g} is {size:.2f} px long: invisible at "
-                           "this scale")
+            if size < 0.01 * ax.figure.dpi:   # a hundredth of an inch: a pixel on a 100-dpi screen
+                out.append(f"panel {name!r}: a bar of {value:g} is {size / ax.figure.dpi:.4f} in long: "
+                           "invisible at this scale")
         # the scale rule is for measures drawn from zero (not for spans on a time axis)
         from_zero = any((p.get_x() if horizontal else p.get_y()) == 0 for p in container.patches)
         if sizes:

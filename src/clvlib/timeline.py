@@ -259,7 +259,8 @@ def _place_labels(ax: Any, labels: list[Any], renderer: Any, obstacles: list[Any
     failed = 0
     for ann in sorted(labels, key=lambda a: a.xy[0]):
         box = Text.get_window_extent(ann, renderer)
-        w, h = box.width * 1.04, box.height * 1.15
+        # a margin, so that the labels stay clear in the SVG and at other resolutions too
+        w, h = box.width * 1.06 + 4, box.height * 1.2
         dx, dy = 0.25 * w * j_steps, h * i_steps
         x0, y0, x1, y1 = box.x0 + dx, box.y0 + dy, box.x1 + dx, box.y1 + dy
         ok = (x0 >= frame.x0) & (x1 <= frame.x1) & (y0 >= frame.y0) & (y1 <= frame.y1)
@@ -392,9 +393,9 @@ def _draw_timeline(data: pd.DataFrame, eras: pd.DataFrame | None, *, title: str 
         ax.set_title(title, loc="left")
     fig.draw_without_rendering()  # lay out once (constrained) so that sizes in pixels are known
     renderer = fig.canvas.get_renderer()
-    # spans shorter than 3 px are drawn 3 px wide so that they stay visible at this scale
+    # spans shorter than 0.03 in are drawn 0.03 in wide so that they stay visible at this scale
     x_px = ax.transData.transform([(0, 0), (1, 0)])
-    min_days = 3.0 / max(x_px[1][0] - x_px[0][0], 1e-9)
+    min_days = 0.03 * fig.dpi / max(x_px[1][0] - x_px[0][0], 1e-9)
     if eras is not None and not eras.empty:
         new_top = _place_eras(ax, eras, top, renderer)
         ax.set_ylim(-0.6, new_top)
@@ -471,7 +472,7 @@ def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
     matplotlib.figure.Figure
         Finished by :func:`clvlib.figures.finish`. The first axes has the lanes;
         each event is a bar (a span: a year, a month, or a start-to-end range; a
-        span shorter than 3 px is drawn 3 px wide) or a dot (a single day). The
+        span shorter than 0.03 in is drawn 0.03 in wide) or a dot (a single day). The
         labels are the axes' texts whose gid is ``"event-label"``; era names have
         the gid ``"era-label"``; with a numbered key, a second axes holds texts
         with the gid ``"event-key"``.
