@@ -60,6 +60,8 @@ CREDIT_LINES = 3
 
 # Okabe & Ito (2008), colour-blind safe; one colour per country in every figure.
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#7F7F7F", "#000000")
+"""The kit's qualitative colours: Okabe-Ito with grey for its yellow (too pale on white slides)."""
 COUNTRY_COLOURS = {"KHM": "#D55E00", "LAO": "#0072B2", "VNM": "#009E73", "THA": "#E69F00",
                    "CHN": "#CC79A7", "MMR": "#56B4E9"}
 """Colour of each country (ISO 3166-1 alpha-3) in every figure of the kit."""

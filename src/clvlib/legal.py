@@ -235,7 +235,7 @@ def plot_instruments(instruments: pd.DataFrame, *, title: str | None = None) -> 
     lo, hi = frame["date"].min()[:4], frame["date"].max()[:4]
     return timeline.plot_timeline(
         frame, title=title or f"The triangle's instruments, {lo}–{hi}, by date concluded",
-        lane="kind", lanes=order, name="instruments_timeline",
+        lane="kind", lanes=order, name="instruments_timeline", noun="instruments",
         caption=("Each instrument of the triangle at the date it was concluded; a bar spans the "
                  "month or year when the sources give no day."))
 
