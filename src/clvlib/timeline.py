@@ -248,9 +248,9 @@ def _place_labels(ax: Any, labels: list[Any], renderer: Any, obstacles: list[Any
     frame = ax.get_window_extent(renderer)
     inverse = ax.transData.inverted()
     # candidate steps (i label heights, j quarter widths), nearest first; ties by j then i
-    # near the event only (up to 4 label heights, a quarter width left to 1.5 widths right):
+    # near the event only (up to 4 label heights, 1.25 widths left to 1.5 widths right):
     # a label that would need a long leader line makes the plot switch to a numbered key
-    i_steps, j_steps = np.meshgrid(np.arange(-4, 5), np.arange(-1, 7), indexing="ij")
+    i_steps, j_steps = np.meshgrid(np.arange(-4, 5), np.arange(-5, 7), indexing="ij")
     i_steps, j_steps = i_steps.ravel(), j_steps.ravel()
     cost = (np.abs(i_steps) + 0.5 * np.abs(j_steps) + np.where(j_steps < 0, 0.5, 0.0)
             + np.where(i_steps < 0, 0.01, 0.0))
@@ -352,7 +352,8 @@ def _key_text(entries: list[str], ncols: int, width_chars: int) -> list[str]:
     """Split numbered key entries into ``ncols`` wrapped columns of about equal height."""
     import textwrap
 
-    wrapped = [textwrap.fill(e, width_chars, subsequent_indent="     ", break_long_words=False)
+    wrapped = [textwrap.fill(e, width_chars, subsequent_indent="     ", break_long_words=False,
+                             break_on_hyphens=False)
                for e in entries]
     total = sum(w.count("\n") + 1 for w in wrapped)
     columns: list[list[str]] = [[]]
