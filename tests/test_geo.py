@@ -302,11 +302,14 @@ def test_interactive_map_popups_and_offline_html(tmp_path):
     import re
 
     fig = geo.interactive_map("2010-01-01")
-    members_traces = [t for t in fig.data if t.name.endswith(" member")]
+    members_traces = [t for t in fig.data if t.meta["state"] == "member"]
     assert len(members_traces) == 13 and len(fig.data) == 104
-    ratanakiri = next(t for t in fig.data if t.name.startswith("KH-16"))
-    assert "រតនគិរី" in ratanakiri.hovertext and "217,453" in ratanakiri.hovertext
-    assert "in the triangle from 2002-01-26 until 2024-09-20" in ratanakiri.hovertext
+    ratanakiri = next(t for t in fig.data if t.meta["code"] == "KH-16")
+    # a filled area's hover label shows the trace name: the name is the pop-up
+    assert ratanakiri.hoveron == "fills" and ratanakiri.hoverinfo == "name"
+    assert "រតនគិរី" in ratanakiri.name and "217,453" in ratanakiri.name
+    assert "in the triangle from 2002-01-26 until 2024-09-20" in ratanakiri.name
+    assert "Cambodia, KH-16" in ratanakiri.name and "on 2010-01-01: member" in ratanakiri.name
     html = geo.save_interactive(fig, tmp_path / "map.html").read_text(encoding="utf-8")
     external = re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=[\"']https?://", html)
     assert external == []

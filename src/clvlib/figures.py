@@ -60,6 +60,8 @@ CREDIT_LINES = 3
 
 # Okabe & Ito (2008), colour-blind safe; one colour per country in every figure.
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#7F7F7F", "#000000")
+"""The kit's qualitative colours: Okabe-Ito with grey for its yellow (too pale on white slides)."""
 COUNTRY_COLOURS = {"KHM": "#D55E00", "LAO": "#0072B2", "VNM": "#009E73", "THA": "#E69F00",
                    "CHN": "#CC79A7", "MMR": "#56B4E9"}
 """Colour of each country (ISO 3166-1 alpha-3) in every figure of the kit."""
@@ -107,6 +109,7 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float] =
     import matplotlib.pyplot as plt
 
     kwargs.setdefault("layout", "constrained")
+    kwargs.setdefault("dpi", DPI)   # lay out and place labels at the resolution the PNG is saved at
     fig, axes = plt.subplots(nrows, ncols, figsize=figsize, **kwargs)
     _reserve_credit(fig)
     return fig, axes
@@ -125,6 +128,7 @@ def new_mosaic(mosaic: Any, *, figsize: tuple[float, float] = SLIDE, **kwargs: A
     import matplotlib.pyplot as plt
 
     kwargs.setdefault("layout", "constrained")
+    kwargs.setdefault("dpi", DPI)
     fig, axes = plt.subplot_mosaic(mosaic, figsize=figsize, **kwargs)
     _reserve_credit(fig)
     return fig, axes
@@ -347,7 +351,8 @@ def finish(fig: Any, *, name: str, title: str, caption: str, alt: str,
         import matplotlib.pyplot as plt
         from IPython.display import display
 
-        png, svg = _png_svg(fig)
+        with style():
+            png, svg = _png_svg(fig)
         display({"image/png": base64.b64encode(png).decode("ascii"), "image/svg+xml": svg,
                  "text/plain": title}, raw=True, metadata={"clvlib": dict(fig.clvlib_info)})
         plt.close(fig)
@@ -371,7 +376,8 @@ def save(fig: Any, folder: Path | str) -> list[Path]:
         raise FigureCheckError("?", ["the figure was not finished (figures.finish): no name, credit or alt"])
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    png, svg = _png_svg(fig)
+    with style():
+        png, svg = _png_svg(fig)
     out = [folder / f"{info['name']}.png", folder / f"{info['name']}.svg"]
     out[0].write_bytes(png)
     out[1].write_text(svg, encoding="utf-8")
@@ -398,7 +404,8 @@ def _drawn_texts(fig: Any) -> tuple[list[Any], list[str], Any]:
 
     Text.draw = recording  # type: ignore[method-assign]
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        # under the kit's style, as when the figure is saved or displayed (ticks made now get its fonts)
+        with warnings.catch_warnings(record=True) as caught, style():
             warnings.simplefilter("always")
             fig.canvas.draw()
     finally:
@@ -409,6 +416,16 @@ def _drawn_texts(fig: Any) -> tuple[list[Any], list[str], Any]:
 def _label(text: Any) -> str:
     s = text.get_text().replace("\n", " ")
     return repr(s if len(s) <= 40 else s[:37] + "...")
+
+
+def _clip_extent(text: Any) -> Any:
+    """The display box a text is clipped to (its clip box, or its clip path's extent), if any."""
+    if text.get_clip_box() is not None:
+        return text.get_clip_box()
+    path = text.get_clip_path()
+    if path is None:
+        return None
+    return path.get_fully_transformed_path().get_extents()
 
 
 def _overlap(a: Any, b: Any, tol: float = 1.0) -> bool:
@@ -436,9 +453,9 @@ def _data_problems(ax: Any, renderer: Any) -> list[str]:
             box = patch.get_window_extent(renderer)
             size = box.width if horizontal else box.height
             sizes.append(size)
-            if size < 1.0:
-                out.append(f"panel {name!r}: a bar of {value:g} is {size:.2f} px long: invisible at "
-                           "this scale")
+            if size < 0.01 * ax.figure.dpi:   # a hundredth of an inch: a pixel on a 100-dpi screen
+                out.append(f"panel {name!r}: a bar of {value:g} is {size / ax.figure.dpi:.4f} in long: "
+                           "invisible at this scale")
         # the scale rule is for measures drawn from zero (not for spans on a time axis)
         from_zero = any((p.get_x() if horizontal else p.get_y()) == 0 for p in container.patches)
         if sizes:
@@ -511,8 +528,7 @@ def check(fig: Any, *, min_pt: float = MIN_FONT_PT) -> list[str]:
         if box.x0 < page.x0 - 0.5 or box.y0 < page.y0 - 0.5 or box.x1 > page.x1 + 0.5 \
                 or box.y1 > page.y1 + 0.5:
             problems.append(f"text {_label(t)} is cut by the figure's edge")
-        elif t.get_clip_on() and t.get_clip_box() is not None:
-            clip = t.get_clip_box()
+        elif t.get_clip_on() and (clip := _clip_extent(t)) is not None:
             if box.x0 < clip.x0 - 0.5 or box.x1 > clip.x1 + 0.5 or box.y0 < clip.y0 - 0.5 \
                     or box.y1 > clip.y1 + 0.5:
                 problems.append(f"text {_label(t)} is cut by its axes")

@@ -235,7 +235,7 @@ def plot_instruments(instruments: pd.DataFrame, *, title: str | None = None) -> 
     lo, hi = frame["date"].min()[:4], frame["date"].max()[:4]
     return timeline.plot_timeline(
         frame, title=title or f"The triangle's instruments, {lo}–{hi}, by date concluded",
-        lane="kind", lanes=order, name="instruments_timeline",
+        lane="kind", lanes=order, name="instruments_timeline", noun="instruments",
         caption=("Each instrument of the triangle at the date it was concluded; a bar spans the "
                  "month or year when the sources give no day."))
 
@@ -362,7 +362,7 @@ def plot_exit_route(route: Route, actual: dict[str, str] | pd.DataFrame | None =
         for row in steps.itertuples():
             when = "date open" if pd.isna(row.earliest_effective) else f"{row.earliest_effective:%Y-%m-%d}"
             text = textwrap.fill(f"{row.order}  {row.plane}, {when}: {row.actor}: {row.act}", chars,
-                                 subsequent_indent="    ")
+                                 subsequent_indent="    ", break_on_hyphens=False)
             if pd.isna(row.earliest_effective):
                 text = text.replace("date open", "(date open)", 1)
             key_ax.text(0.0, y, text, transform=key_ax.transAxes, va="top", fontsize=10, gid="step")
@@ -370,7 +370,8 @@ def plot_exit_route(route: Route, actual: dict[str, str] | pd.DataFrame | None =
         y = 1.0
         right = int(figsize[0] * 72 * 0.4 / (0.56 * 10))
         for letter, when, name in marks:
-            text = textwrap.fill(f"{letter}  {when:%Y-%m-%d}  {name}", right, subsequent_indent="    ")
+            text = textwrap.fill(f"{letter}  {when:%Y-%m-%d}  {name}", right, subsequent_indent="    ",
+                                 break_on_hyphens=False)
             key_ax.text(0.58, y, text, transform=key_ax.transAxes, va="top", fontsize=10, gid="actual")
             y -= (text.count("\n") + 1) * 0.105 + 0.02
         if route.missing:

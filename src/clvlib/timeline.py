@@ -248,7 +248,9 @@ def _place_labels(ax: Any, labels: list[Any], renderer: Any, obstacles: list[Any
     frame = ax.get_window_extent(renderer)
     inverse = ax.transData.inverted()
     # candidate steps (i label heights, j quarter widths), nearest first; ties by j then i
-    i_steps, j_steps = np.meshgrid(np.arange(-40, 41), np.arange(-6, 13), indexing="ij")
+    # near the event only (up to 4 label heights, 1.25 widths left to 1.5 widths right):
+    # a label that would need a long leader line makes the plot switch to a numbered key
+    i_steps, j_steps = np.meshgrid(np.arange(-4, 5), np.arange(-5, 7), indexing="ij")
     i_steps, j_steps = i_steps.ravel(), j_steps.ravel()
     cost = (np.abs(i_steps) + 0.5 * np.abs(j_steps) + np.where(j_steps < 0, 0.5, 0.0)
             + np.where(i_steps < 0, 0.01, 0.0))
@@ -261,8 +263,11 @@ def _place_labels(ax: Any, labels: list[Any], renderer: Any, obstacles: list[Any
         box = Text.get_window_extent(ann, renderer)
         w, h = box.width * 1.04, box.height * 1.15
         dx, dy = 0.25 * w * j_steps, h * i_steps
-        x0, y0, x1, y1 = box.x0 + dx, box.y0 + dy, box.x1 + dx, box.y1 + dy
-        ok = (x0 >= frame.x0) & (x1 <= frame.x1) & (y0 >= frame.y0) & (y1 <= frame.y1)
+        # a margin of a third of the text's height on each side, so that labels read apart
+        # (and stay clear in the SVG and at other resolutions too)
+        pad = box.height / 3
+        x0, y0, x1, y1 = box.x0 + dx - pad, box.y0 + dy, box.x1 + dx + pad, box.y1 + dy
+        ok = (x0 + pad >= frame.x0) & (x1 - pad <= frame.x1) & (y0 >= frame.y0) & (y1 <= frame.y1)
         if len(placed):
             hits = ((x0[:, None] <= placed[None, :, 2]) & (placed[None, :, 0] <= x1[:, None])
                     & (y0[:, None] <= placed[None, :, 3]) & (placed[None, :, 1] <= y1[:, None]))
@@ -281,9 +286,22 @@ def _place_labels(ax: Any, labels: list[Any], renderer: Any, obstacles: list[Any
 
 
 def _slug(text: str) -> str:
+    """A file name from a title: lower-case words joined by ``_``, cut at a word, at most 50 characters.
+
+    Examples
+    --------
+    >>> _slug("2024–2025: campaign, withdrawal and after")
+    '2024_2025_campaign_withdrawal_and_after'
+    """
     import re
 
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:60] or "figure"
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    out = ""
+    for word in words:
+        if out and len(out) + 1 + len(word) > 50:
+            break
+        out = f"{out}_{word}" if out else word
+    return out[:50] or "figure"
 
 
 def _place_eras(ax: Any, eras: pd.DataFrame, top: float, renderer: Any) -> float:
@@ -334,7 +352,8 @@ def _key_text(entries: list[str], ncols: int, width_chars: int) -> list[str]:
     """Split numbered key entries into ``ncols`` wrapped columns of about equal height."""
     import textwrap
 
-    wrapped = [textwrap.fill(e, width_chars, subsequent_indent="     ", break_long_words=False)
+    wrapped = [textwrap.fill(e, width_chars, subsequent_indent="     ", break_long_words=False,
+                             break_on_hyphens=False)
                for e in entries]
     total = sum(w.count("\n") + 1 for w in wrapped)
     columns: list[list[str]] = [[]]
@@ -392,16 +411,16 @@ def _draw_timeline(data: pd.DataFrame, eras: pd.DataFrame | None, *, title: str 
         ax.set_title(title, loc="left")
     fig.draw_without_rendering()  # lay out once (constrained) so that sizes in pixels are known
     renderer = fig.canvas.get_renderer()
-    # spans shorter than 3 px are drawn 3 px wide so that they stay visible at this scale
+    # spans shorter than 0.03 in are drawn 0.03 in wide so that they stay visible at this scale
     x_px = ax.transData.transform([(0, 0), (1, 0)])
-    min_days = 3.0 / max(x_px[1][0] - x_px[0][0], 1e-9)
+    min_days = 0.03 * fig.dpi / max(x_px[1][0] - x_px[0][0], 1e-9)
     if eras is not None and not eras.empty:
         new_top = _place_eras(ax, eras, top, renderer)
         ax.set_ylim(-0.6, new_top)
     labels = []
     for k, row in data.iterrows():
         y = lane_y[str(row[lane])]
-        colour = figures.OKABE_ITO[order.index(str(row[lane])) % len(figures.OKABE_ITO)]
+        colour = figures.PALETTE[order.index(str(row[lane])) % len(figures.PALETTE)]
         if row["start"] == row["stop"]:
             ax.plot([row["start"]], [y], marker="o", ms=6, color=colour, zorder=3, ls="none")
         else:
@@ -437,7 +456,7 @@ def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
                   title: str | None = None, label: str | None = "title", start: str | None = None,
                   end: str | None = None, figsize: tuple[float, float] = SLIDE_SIZE,
                   name: str | None = None, caption: str | None = None, lane: str = "category",
-                  lanes: Iterable[str] | None = None) -> Figure:
+                  lanes: Iterable[str] | None = None, noun: str = "events") -> Figure:
     """Draw events in lanes by category, partial dates as spans of their precision.
 
     Parameters
@@ -465,13 +484,15 @@ def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
         The column that picks an event's lane and the lanes' order, top to bottom
         (default: ``category`` in the order of :data:`CATEGORIES`). Every value of
         the column must be in ``lanes``.
+    noun : str
+        What the rows are, for the alt text (``"events"``, ``"instruments"``).
 
     Returns
     -------
     matplotlib.figure.Figure
         Finished by :func:`clvlib.figures.finish`. The first axes has the lanes;
         each event is a bar (a span: a year, a month, or a start-to-end range; a
-        span shorter than 3 px is drawn 3 px wide) or a dot (a single day). The
+        span shorter than 0.03 in is drawn 0.03 in wide) or a dot (a single day). The
         labels are the axes' texts whose gid is ``"event-label"``; era names have
         the gid ``"era-label"``; with a numbered key, a second axes holds texts
         with the gid ``"event-key"``.
@@ -508,7 +529,7 @@ def plot_timeline(events: pd.DataFrame, eras: pd.DataFrame | None = None, *,
     era_names = "" if eras is None or eras.empty else (
         " Shaded eras: " + "; ".join(f"{r['title']} ({r['start']} to {r['end']})"
                                      for _, r in eras.iterrows()) + ".")
-    alt = (f"Timeline of {len(data)} events from {lo} to {hi}, one lane per {lane} ({cats}); "
+    alt = (f"Timeline of {len(data)} {noun} from {lo} to {hi}, one lane per {lane} ({cats}); "
            f"partial dates are bars spanning their year or month, single days are dots.{era_names}")
     ids = provenance.source_ids(events) + ([] if eras is None else provenance.source_ids(eras))
     cols = [c for c in ("event_id", "instrument_id", "date", "end_date", lane, label, "source_ids")
@@ -557,7 +578,7 @@ def plot_counts(events: pd.DataFrame, *, by: str | None = None, title: str | Non
     data["year"] = data["start"].dt.year
     years = range(int(data["year"].min()), int(data["year"].max()) + 1)
     if by is None:
-        table = data.groupby("year").size().reindex(years, fill_value=0).to_frame("events")
+        table = data.groupby("year").size().reindex(years, fill_value=0).to_frame(ylabel)
     else:
         table = (data.groupby(["year", by], observed=True).size().unstack(fill_value=0)
                  .reindex(years, fill_value=0))
