@@ -12,6 +12,7 @@ overlapping periods, duplicate reports.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import pandas as pd
@@ -488,6 +489,9 @@ def plot_concentration(table: pd.DataFrame, *, title: str | None = None,
         ax.grid(alpha=0.3)
     fig.suptitle(title or f"{country}: {flow} by main partner and concentration over the named partners",
                  fontsize=12)
-    fig.text(0.01, 0.005, "Sources: " + "; ".join(ids), fontsize=9, wrap=True, va="bottom")
-    fig.tight_layout(rect=(0, 0.06, 1, 0.96))
+    credit = textwrap.wrap("Sources: " + "; ".join(ids), width=120) or ["Sources: none"]
+    fig.text(0.01, 0.005, "\n".join(credit), fontsize=9, va="bottom")
+    # Reserve room for the wrapped credit lines below the tick labels (about 0.17 in per line).
+    bottom_margin = min(0.4, 0.03 + 0.17 * len(credit) / fig.get_figheight())
+    fig.tight_layout(rect=(0, bottom_margin, 1, 0.96))
     return fig
