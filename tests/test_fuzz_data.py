@@ -108,7 +108,7 @@ def mutations(draw):
 def _agrees(frame: pd.DataFrame, table: catalog.Table, data: bytes) -> None:
     """The loaded frame says what the file says (an independent reading of the file)."""
     records = [r for r in _text_rows(data.removeprefix(b"\xef\xbb\xbf")) if r]
-    header, body = [h.strip() for h in records[0]], records[1:]
+    header, body = records[0], records[1:]
     assert list(frame.columns) == table.field_names
     assert len(frame) == len(body)
     for fdesc in table.fields:

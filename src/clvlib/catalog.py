@@ -503,7 +503,10 @@ class Catalog:
         except csv.Error as exc:
             return None, [Problem(file, reader.line_num, None, None, "bad-csv",
                                   f"cannot read the CSV at line {reader.line_num}: {exc}")], None
-        header = [h.strip() for h in records[0]]
+        header = records[0]
+        if not header or all(not h.strip() for h in header):
+            return None, [Problem(file, 1, None, None, "blank-header",
+                                  "the first line, which must be the header row, is blank")], None
         problems = _header_problems(table, header)
         if any(p.code in ("duplicate-column", "blank-column") for p in problems):
             return None, problems, None
