@@ -434,7 +434,10 @@ class Catalog:
             named = [(DESCRIPTOR, self.data_dir / DESCRIPTOR)]
             named += [(t.file, t.path) for t in self._tables.values()]
             for file, path in named:
-                data = path.read_bytes() if path.is_file() else b"<missing>"
+                try:
+                    data = path.read_bytes() if path.is_file() else b"<missing>"
+                except OSError:
+                    data = b"<unreadable>"
                 digest.update(file.encode() + b"\0" + data + b"\0")
                 if file != DESCRIPTOR:
                     files[file] = {"csv_sha256": hashlib.sha256(data).hexdigest(),
@@ -488,7 +491,11 @@ class Catalog:
         if not table.path.is_file():
             return None, [Problem(file, None, None, None, "missing-file",
                                   f"the descriptor declares {file} but there is no such file")], None
-        data = table.path.read_bytes()
+        try:
+            data = table.path.read_bytes()
+        except OSError as exc:
+            return None, [Problem(file, None, None, None, "unreadable-file",
+                                  f"the file cannot be read: {exc.strerror or exc}")], None
         if not data.strip():
             return None, [Problem(file, None, None, None, "empty-file",
                                   "the file is empty: it has no header row and no data")], None
