@@ -314,3 +314,18 @@ def test_four_parallel_processes_fill_an_empty_cache(fresh):
     names = sorted(p.name for p in (fresh / "derived").iterdir())
     assert len(names) == 2 and all(n.endswith(cache.SUFFIX) for n in names), names
     assert not [p for p in fresh.rglob("*.tmp")]
+
+
+@needs_mirror
+def test_what_counts_as_used_does_not_depend_on_the_cache(fresh):
+    from clvlib import data, geo, provenance
+
+    provenance.reset()                                     # a fresh process: nothing used yet
+    getattr(data, "_LOADED", set()).clear()
+    before = set(clvlib.sources_used().ids)
+    cold = geo.boundaries(1, ["KHM"])                     # empty cache: joins the tables
+    after_cold = set(clvlib.sources_used().ids)
+    warm = geo.boundaries(1, ["KHM"])                     # from the cache
+    assert _stored(fresh, "derived", "boundaries-1").is_file()
+    assert set(clvlib.sources_used().ids) == after_cold == before
+    assert list(warm["province_code"]) == list(cold["province_code"])

@@ -33,7 +33,8 @@ TABLES = ["eras", "places", "membership", "province_figures", "provisions", "vcl
 AWKWARD = ["", " ", "1e999", "-1e999", "NaN", "inf", "-0", "0x10", "1_000", "99999999999999999999",
            "-9223372036854775808", "9223372036854775808", "2024-02-30", "2024-02-29", "true",
            "False", "1.5", ".5", "5.", "1e5", '"', '""', ",", "a,b", "\n", "\r", "\x00", "\x1b",
-           "é", "\ufeff", "ສະບາຍດີ", "KH-16;LA-AT", ";", "x" * 300]
+           "é", "\ufeff", "ສະບາຍດີ", "KH-16;LA-AT", ";", "x" * 300, "0.30000000000000004",
+           "123456789012345678901234567890.5", "1e-999", "+7", "007"]
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +109,7 @@ def mutations(draw):
 def _agrees(frame: pd.DataFrame, table: catalog.Table, data: bytes) -> None:
     """The loaded frame says what the file says (an independent reading of the file)."""
     records = [r for r in _text_rows(data.removeprefix(b"\xef\xbb\xbf")) if r]
-    header, body = [h.strip() for h in records[0]], records[1:]
+    header, body = records[0], records[1:]
     assert list(frame.columns) == table.field_names
     assert len(frame) == len(body)
     for fdesc in table.fields:
@@ -130,7 +131,7 @@ def _agrees(frame: pd.DataFrame, table: catalog.Table, data: bytes) -> None:
                 assert str(value) == text, (name, i, text, value)
 
 
-@settings(max_examples=120, deadline=None, derandomize=True,
+@settings(max_examples=100, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(mutation=mutations())
 def test_a_mutated_csv_loads_as_written_or_raises_a_clvlib_error(folder, tmp_path, monkeypatch,

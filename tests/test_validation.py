@@ -460,3 +460,26 @@ def test_rows_are_numbered_alike_by_both_checkers_after_a_blank_line(data_copy):
 def test_event_provinces_must_be_in_the_provinces_table(edit):
     data = edit("events.csv", lambda header, rows: rows[0].update(provinces="TH-10"))
     _check_both(data, "events", "unknown-reference", "events.csv", 2, "provinces", "TH-10")
+
+
+def test_a_blank_first_line_is_one_header_problem(data_copy):
+    path = data_copy / "eras.csv"
+    path.write_text("\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    report = clvlib.validate(data_dir=data_copy, use_frictionless=True)
+    assert [(p.file, p.row, p.code) for p in report.problems] == [("eras.csv", 1, "blank-header")]
+
+
+def test_an_unreadable_file_is_a_named_problem(data_copy, monkeypatch):
+    target = data_copy / "eras.csv"
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self == target:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    with pytest.raises(clvlib.DataError, match="eras.csv: the file cannot be read: Permission denied"):
+        clvlib.load("eras", data_dir=data_copy)
+    report = clvlib.validate(data_dir=data_copy, use_frictionless=False)
+    assert [(p.file, p.code) for p in report.problems] == [("eras.csv", "unreadable-file")]

@@ -75,10 +75,10 @@ def cache_dir() -> Path:
     Examples
     --------
     >>> import os, tempfile
-    >>> os.environ["CLVLIB_CACHE"], old = tempfile.mkdtemp(), os.environ.get("CLVLIB_CACHE")
-    >>> cache_dir() == Path(os.environ["CLVLIB_CACHE"])
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, CLVLIB_CACHE=tempfile.mkdtemp()):
+    ...     cache_dir() == Path(os.environ["CLVLIB_CACHE"])
     True
-    >>> _ = os.environ.pop("CLVLIB_CACHE") if old is None else os.environ.update(CLVLIB_CACHE=old)
     """
     env = os.environ.get(CACHE_ENV)
     if env:
@@ -106,11 +106,12 @@ def folder(*parts: str) -> Path:
     Examples
     --------
     >>> import os, stat, tempfile
+    >>> from unittest import mock
     >>> root = Path(tempfile.mkdtemp()) / "c"
-    >>> os.environ["CLVLIB_CACHE"] = str(root)
-    >>> oct(stat.S_IMODE(folder("tables").stat().st_mode)), oct(stat.S_IMODE(root.stat().st_mode))
+    >>> with mock.patch.dict(os.environ, CLVLIB_CACHE=str(root)):
+    ...     made = folder("tables")
+    >>> oct(stat.S_IMODE(made.stat().st_mode)), oct(stat.S_IMODE(root.stat().st_mode))
     ('0o700', '0o700')
-    >>> del os.environ["CLVLIB_CACHE"]
     """
     root = cache_dir()
     path = root.joinpath(*parts)
@@ -186,12 +187,11 @@ def download(url: str, sha256: str, relpath: str, *, timeout: float = 30) -> Pat
     Examples
     --------
     >>> import os, tempfile
-    >>> os.environ["CLVLIB_CACHE"] = tempfile.mkdtemp()
-    >>> folder("demo").joinpath("abc.txt").write_bytes(b"abc")   # already in the cache
-    3
-    >>> download("https://example.org/abc.txt", sha256_bytes(b"abc"), "demo/abc.txt").read_bytes()
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, CLVLIB_CACHE=tempfile.mkdtemp()):
+    ...     _ = folder("demo").joinpath("abc.txt").write_bytes(b"abc")   # already in the cache
+    ...     download("https://example.org/abc.txt", sha256_bytes(b"abc"), "demo/abc.txt").read_bytes()
     b'abc'
-    >>> del os.environ["CLVLIB_CACHE"]
     """
     import pooch
 
@@ -284,15 +284,14 @@ def read_frame(kind: str, name: str, key: str, expect: dict[str, Any] | None = N
     Examples
     --------
     >>> import os, tempfile
-    >>> os.environ["CLVLIB_CACHE"] = tempfile.mkdtemp()
+    >>> from unittest import mock
     >>> frame = pd.DataFrame({"a": pd.array([1, None], dtype="Int64")})
-    >>> write_frame("tables", "demo", "k1", frame, {"rows": 2})
-    True
-    >>> read_frame("tables", "demo", "k1", {"rows": 2}).equals(frame)
-    True
-    >>> read_frame("tables", "demo", "k1", {"rows": 3}) is None   # not what the caller expects
-    True
-    >>> del os.environ["CLVLIB_CACHE"]
+    >>> with mock.patch.dict(os.environ, CLVLIB_CACHE=tempfile.mkdtemp()):
+    ...     stored = write_frame("tables", "demo", "k1", frame, {"rows": 2})
+    ...     same = read_frame("tables", "demo", "k1", {"rows": 2})
+    ...     other = read_frame("tables", "demo", "k1", {"rows": 3})  # not what the caller expects
+    >>> stored, same.equals(frame), other is None
+    (True, True, True)
     """
     expect = dict(expect or {})
     try:
@@ -322,10 +321,10 @@ def write_frame(kind: str, name: str, key: str, frame: pd.DataFrame,
     Examples
     --------
     >>> import os, tempfile
-    >>> os.environ["CLVLIB_CACHE"] = tempfile.mkdtemp()
-    >>> write_frame("tables", "demo", "k1", pd.DataFrame({"a": ["x"]}))
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, CLVLIB_CACHE=tempfile.mkdtemp()):
+    ...     write_frame("tables", "demo", "k1", pd.DataFrame({"a": ["x"]}))
     True
-    >>> del os.environ["CLVLIB_CACHE"]
     """
     try:
         target = folder(kind) / f"{name}-{key}{SUFFIX}"
@@ -355,14 +354,14 @@ def cached_frame(kind: str, name: str, key: str, build: Callable[[], pd.DataFram
     Examples
     --------
     >>> import os, tempfile
-    >>> os.environ["CLVLIB_CACHE"] = tempfile.mkdtemp()
+    >>> from unittest import mock
     >>> calls = []
     >>> make = lambda: calls.append(1) or pd.DataFrame({"a": [1.5]})
-    >>> first = cached_frame("derived", "demo", "k", make)
-    >>> again = cached_frame("derived", "demo", "k", make)
+    >>> with mock.patch.dict(os.environ, CLVLIB_CACHE=tempfile.mkdtemp()):
+    ...     first = cached_frame("derived", "demo", "k", make)
+    ...     again = cached_frame("derived", "demo", "k", make)
     >>> len(calls), again.equals(first)
     (1, True)
-    >>> del os.environ["CLVLIB_CACHE"]
     """
     stored = read_frame(kind, name, key, expect)
     if stored is not None:

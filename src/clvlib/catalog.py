@@ -440,7 +440,10 @@ class Catalog:
             named = [(DESCRIPTOR, self.data_dir / DESCRIPTOR)]
             named += [(t.file, t.path) for t in self._tables.values()]
             for file, path in named:
-                data = path.read_bytes() if path.is_file() else b"<missing>"
+                try:
+                    data = path.read_bytes() if path.is_file() else b"<missing>"
+                except OSError:
+                    data = b"<unreadable>"
                 digest.update(file.encode() + b"\0" + data + b"\0")
                 if file != DESCRIPTOR:
                     files[file] = {"csv_sha256": hashlib.sha256(data).hexdigest(),
@@ -494,7 +497,11 @@ class Catalog:
         if not table.path.is_file():
             return None, [Problem(file, None, None, None, "missing-file",
                                   f"the descriptor declares {file} but there is no such file")], None
-        data = table.path.read_bytes()
+        try:
+            data = table.path.read_bytes()
+        except OSError as exc:
+            return None, [Problem(file, None, None, None, "unreadable-file",
+                                  f"the file cannot be read: {exc.strerror or exc}")], None
         if not data.strip():
             return None, [Problem(file, None, None, None, "empty-file",
                                   "the file is empty: it has no header row and no data")], None
@@ -509,7 +516,10 @@ class Catalog:
         except csv.Error as exc:
             return None, [Problem(file, reader.line_num, None, None, "bad-csv",
                                   f"cannot read the CSV at line {reader.line_num}: {exc}")], None
-        header = [h.strip() for h in records[0]]
+        header = records[0]
+        if not header or all(not h.strip() for h in header):
+            return None, [Problem(file, 1, None, None, "blank-header",
+                                  "the first line, which must be the header row, is blank")], None
         problems = _header_problems(table, header)
         if any(p.code in ("duplicate-column", "blank-column") for p in problems):
             return None, problems, None

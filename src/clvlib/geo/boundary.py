@@ -279,12 +279,10 @@ def boundaries(level: int = 1, countries: tuple[str, ...] | list[str] | None = N
     """
     import geopandas as gpd
 
-    from clvlib.data import load
-
     default = TRIANGLE_COUNTRIES if level == 1 else TRIANGLE_COUNTRIES + NEIGHBOURS
     countries = tuple(sorted(countries or default))
     files = _files(level, countries)
-    from clvlib.catalog import default_data_dir
+    from clvlib.catalog import Catalog, default_data_dir
 
     folder = Path(data_dir).resolve() if data_dir else default_data_dir()
     paths = fetch_all(files)
@@ -304,8 +302,11 @@ def boundaries(level: int = 1, countries: tuple[str, ...] | list[str] | None = N
                 geometry=raw.geometry.values, crs=raw.crs))
         out = pd.concat(frames, ignore_index=True)
     else:
-        provinces = load("provinces", data_dir=data_dir)
-        names = load("province_names", data_dir=data_dir)
+        # read through the catalog, not clvlib.load: whether the joined table came from the
+        # cache must not change what counts as loaded (and so cited)
+        catalog = Catalog(folder)
+        provinces = catalog.read("provinces")
+        names = catalog.read("province_names")
         known = set(provinces["province_code"])
         unmatched: list[dict[str, Any]] = []
         for rel, path in zip(files, paths, strict=True):
