@@ -189,6 +189,8 @@ def test_sources_used_lists_what_was_shown_or_cited_not_what_was_loaded():
     expected = _raw_ids("province_names.csv", ["source_ids"], keep=lambda r: r["province_code"] == "KH-16")
     assert set(clvlib.sources_used().ids) == expected
     assert set(clvlib.sources_used(also=["pycountry_26_2_16"]).ids) == expected | {"pycountry_26_2_16"}
+    last = str(clvlib.sources_used()).splitlines()[-1]  # the data release closes the list
+    assert last.startswith("The clvlib developers.") and f"Version {clvlib.data_version()}" in last
     provenance.reset()
 
 

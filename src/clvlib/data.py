@@ -291,8 +291,9 @@ def sources_used(style: str = "apa", *, also: tuple[str, ...] | list[str] = (),
 
     Used means shown (a frame from :func:`load`, or derived from one, displayed in
     Jupyter or printed), drawn (figure helpers mark the rows they draw), cited
-    (:func:`cite`), plus ``also``; not every source of every table loaded. It
-    reads no table but ``sources``, so it does not depend on any cache.
+    (:func:`cite`), plus ``also``; not every source of every table loaded. The
+    data release (with its version) is listed after them. It reads no table but
+    ``sources``, so it does not depend on any cache.
 
     Parameters
     ----------
@@ -310,7 +311,7 @@ def sources_used(style: str = "apa", *, also: tuple[str, ...] | list[str] = (),
     """
     cat = _catalog(data_dir)
     ids = provenance.used() | set(also)
-    return citation.bibliography(cat.read("sources"), ids, style)
+    return citation.bibliography(cat.read("sources"), ids, style, extra=[_data_entry(cat, None)])
 
 
 def datasets(*, data_dir: PathLike = None) -> pd.DataFrame:

@@ -307,10 +307,6 @@ class SourcedSeries(pd.Series):
         _mark_shown(self)
         return super().__repr__()
 
-    def _repr_html_(self) -> str | None:  # pragma: no cover - pandas Series has no HTML repr
-        _mark_shown(self)
-        return None
-
 
 class SourcedFrame(pd.DataFrame):
     """A DataFrame that knows which sources each of its rows comes from (see the module notes).
