@@ -162,6 +162,8 @@ def edition_notebook(nb: Any, stem: str, *, student: bool, apa: dict[str, str], 
             cell.source = _fold(cell.source, "Solution (model answer)", "clv-solution")
         elif teach.TEACHER_NOTES_TAG in cell_tags:
             cell.source = _fold(cell.source, "Notes for the teacher", "clv-teacher-notes")
+        if cell.cell_type == "markdown":
+            cell.source = pages.link_cited_ids(cell.source, ids)
     links = [f"{{download}}`student copy <downloads/student/{stem}.ipynb>`"]
     if not student:
         links.insert(0, f"{{download}}`teacher copy (with solutions) <downloads/teacher/{stem}.ipynb>`")
@@ -206,7 +208,7 @@ def conf_py(*, student: bool) -> str:
         "html_theme_options": {
             "use_download_button": False, "use_fullscreen_button": False,
             "use_repository_button": False, "home_page_in_toc": True, "show_toc_level": 2,
-            "show_navbar_depth": 1, "navigation_with_keys": False,
+            "show_navbar_depth": 1, "navigation_with_keys": False, "navbar_persistent": [],
             "article_header_start": ["toggle-primary-sidebar.html"],
         },
         "html_context": {"default_mode": "light"},
