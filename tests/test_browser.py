@@ -187,3 +187,23 @@ def test_interactive_map_draws_every_province(browser, built_site):
     assert drawn == expected > 100
     assert browser.execute_script(
         "const p = document.querySelector('.js-plotly-plot'); return !!(p && p._fullLayout);")
+
+
+def test_folded_boxes_open_only_when_clicked(browser, built_site):
+    # the data page's source lists use the same folded box as Markdown model answers and
+    # teacher notes (sphinx-togglebutton's dropdown admonition)
+    pages = [built_site / "data.html"] + [built_site / f"{p.stem}.html" for p in site.notebooks()]
+    boxes_seen = 0
+    for page in pages:
+        _open(browser, page)
+        boxes = browser.find_elements("css selector", ".admonition.dropdown")
+        for box in boxes[:3]:
+            body = box.find_elements("css selector", ":scope > :not(.admonition-title)")
+            assert body and not any(b.is_displayed() for b in body), page.name
+            browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+            box.find_element("css selector", ".admonition-title").click()
+            assert _wait(browser, "return Array.from(arguments[0].children).some(c => "
+                                  "!c.classList.contains('admonition-title') && c.offsetHeight > 0);",
+                         box), page.name
+            boxes_seen += 1
+    assert boxes_seen >= 3

@@ -130,8 +130,8 @@ def test_solutions_are_folded_in_the_teacher_edition(built_site):
         # the sources-used footer is folded too, its ids linked to the bibliography
         footer = body.split("Show the sources used", 1)
         assert len(footer) == 2, path.name
-        assert 'class="clv-source" href="bibliography.html#' in footer[1]
-        assert 'class="clv-source"' not in footer[0]       # no source list before the fold
+        assert '<li><p><a class="clv-source" href="bibliography.html#' in footer[1]
+        assert '<li><p><a class="clv-source"' not in footer[0]    # no source list before the fold
         # the story first: outside folded parts, no list of sources is printed
         unfolded = re.sub(r"<details\b.*?</details>", "", body, flags=re.DOTALL)
         assert _text(unfolded).count("(accessed 20") <= 4, path.name
@@ -267,3 +267,18 @@ def test_site_works_offline_no_external_resource(edition, request):
     # figures are embedded, and the interactive map ships its own plotly.js
     geography = (root / "04_geography.html").read_text(encoding="utf-8")
     assert "Plotly.newPlot" in geography and 'src="https://cdn.plot.ly' not in geography
+
+
+def test_source_ids_in_the_story_link_to_the_bibliography(built_site):
+    ids = set(clvlib.load("sources")["source_id"])
+    linked = 0
+    for path in site.notebooks():
+        cited = set(re.findall(r"`([a-z0-9][\w.-]*)`", _markdown(path))) & ids
+        body = (built_site / f"{path.stem}.html").read_text(encoding="utf-8")
+        for source_id in cited:
+            assert f'href="bibliography.html#{source_id}"><code>{source_id}</code>' in body, (
+                path.name, source_id)
+        linked += len(cited)
+    assert linked >= 5
+    assert all(f'id="{i}"' in (built_site / "bibliography.html").read_text(encoding="utf-8")
+               for i in ids)

@@ -176,8 +176,10 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_site(tmp_path):
     out = tmp_path / "out"
     old = _old_site(out)
     exe = Path(sys.executable).with_name("clvlib")
+    # as from a terminal: Ctrl-C not ignored (a background job of a script inherits it ignored)
     proc = subprocess.Popen([str(exe), "build", "--student", "--notebooks", str(books), "--out", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while not (out / ".jupyter_cache").exists() and time.monotonic() < deadline:
         time.sleep(0.2)

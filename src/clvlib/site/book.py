@@ -37,6 +37,7 @@ import shutil
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,8 @@ def edition_notebook(nb: Any, stem: str, *, student: bool, apa: dict[str, str], 
             cell.source = _fold(cell.source, "Solution (model answer)", "clv-solution")
         elif teach.TEACHER_NOTES_TAG in cell_tags:
             cell.source = _fold(cell.source, "Notes for the teacher", "clv-teacher-notes")
+        if cell.cell_type == "markdown":
+            cell.source = pages.link_cited_ids(cell.source, ids)
     links = [f"{{download}}`student copy <downloads/student/{stem}.ipynb>`"]
     if not student:
         links.insert(0, f"{{download}}`teacher copy (with solutions) <downloads/teacher/{stem}.ipynb>`")
@@ -205,7 +208,7 @@ def conf_py(*, student: bool) -> str:
         "html_theme_options": {
             "use_download_button": False, "use_fullscreen_button": False,
             "use_repository_button": False, "home_page_in_toc": True, "show_toc_level": 2,
-            "show_navbar_depth": 1, "navigation_with_keys": False,
+            "show_navbar_depth": 1, "navigation_with_keys": False, "navbar_persistent": [],
             "article_header_start": ["toggle-primary-sidebar.html"],
         },
         "html_context": {"default_mode": "light"},
@@ -444,14 +447,26 @@ def build(out: Path = Path("_build"), notebooks: Path | None = None,
     books = [(p, teach.read_notebook(p)) for p in paths]  # names a broken notebook
     work = out / ".book" / edition
     new = out / f".{final.name}.new"
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(phase: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[phase] = round(now - clock, 2)
+        clock = now
+
     try:
         fonts_folder = fonts.ensure_fonts(Path(fonts_dir) if fonts_dir else out / ".fonts")
         executed, ran = execute.executed_notebooks(books, out / ".jupyter_cache", data_dir, log=log)
+        lap("execute")
         if not ran:
             log("every notebook's outputs came from the execution cache")
         figs = write_source(work / "src", books, executed, student=student, data_dir=data_dir,
-                     fonts_dir=fonts_folder, with_handouts=handouts_pdf)
+                           fonts_dir=fonts_folder, with_handouts=handouts_pdf)
+        lap("pages")
         warnings = run_sphinx(work / "src", work / "html", work / "doctrees", work / "sphinx.log")
+        lap("sphinx")
         if warnings:
             log(f"Sphinx reported {warnings} warning(s): see {work / 'sphinx.log'}")
         shutil.rmtree(new, ignore_errors=True)
@@ -462,11 +477,15 @@ def build(out: Path = Path("_build"), notebooks: Path | None = None,
             fixed = pages.apply_alt(text, alts)
             if fixed != text:
                 page.write_text(fixed, encoding="utf-8")
+        lap("copy")
         if handouts_pdf:
             handouts.print_pages([new / f"{p.stem}.html" for p in paths], new / "handouts",
                                  work / "handouts")
+            lap("handouts")
+        log("seconds by step: " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
         (new / STAMP).write_text(json.dumps({"digest": digest, "edition": edition,
-                                             "executed": [p.name for p in ran]}), encoding="utf-8")
+                                             "executed": [p.name for p in ran],
+                                             "seconds": seconds}), encoding="utf-8")
         try:
             _swap(new, final)
         except KeyboardInterrupt:

@@ -262,6 +262,26 @@ def link_sources(text: str, apa: dict[str, str], ids: set[str]) -> str:
     return "\n".join(out)
 
 
+def link_cited_ids(markdown: str, ids: set[str]) -> str:
+    """Markdown with each source id written as inline code (`` `id` ``) linked to the bibliography.
+
+    Code blocks are left alone.
+
+    Examples
+    --------
+    >>> link_cited_ids("As `doe20` says; `x` is code.", {"doe20"})
+    'As <a class="clv-source" href="bibliography.html#doe20"><code>doe20</code></a> says; `x` is code.'
+    """
+    parts = re.split(r"(^(?:```|~~~).*?^(?:```|~~~)[ \t]*$)", markdown, flags=re.MULTILINE | re.DOTALL)
+    for i in range(0, len(parts), 2):
+        parts[i] = re.sub(
+            r"(?<!`)`([A-Za-z0-9][\w.-]*)`(?!`)",
+            lambda m: (f'<a class="clv-source" href="bibliography.html#{html.escape(m.group(1))}">'
+                       f"<code>{html.escape(m.group(1))}</code></a>") if m.group(1) in ids else m.group(0),
+            parts[i])
+    return "".join(parts)
+
+
 @dataclass
 class Figure:
     """One figure of the series, as a notebook displayed it (contract 4)."""
