@@ -311,6 +311,8 @@ def plot_region(on: str = "2024-09-19", version: str | None = None, *,
             inset.set_xlim(cxmin - 0.1 * (cxmax - cxmin), cxmax + 0.1 * (cxmax - cxmin))
             inset.set_ylim(cymin - 0.05 * (cymax - cymin), cymax + 0.05 * (cymax - cymin))
             inset.set_facecolor(SEA)
+            for spine in inset.spines.values():
+                spine.set_visible(True)
             inset.set_xticks([])
             inset.set_yticks([])
             inset.set_xlabel("")
