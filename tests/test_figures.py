@@ -356,6 +356,7 @@ def test_in_a_kernel_finish_displays_one_output_with_the_info():
     out = outputs[0]
     assert set(out.data) == {"image/png", "image/svg+xml", "text/plain"}
     assert out.data["text/plain"] == "Summits"
+    assert out.metadata["image/png"] == {"width": 960, "height": 540}   # 72 px per inch
     info = out.metadata["clvlib"]
     assert set(info) == {"name", "title", "caption", "alt", "credit", "sources", "csv"}
     assert info["name"] == "summits" and info["sources"] and "year" in info["csv"]
