@@ -299,9 +299,15 @@ def _in_kernel() -> bool:
 
 
 def _png_svg(fig: Any) -> tuple[bytes, str]:
+    """The figure as PNG (200 dpi) and SVG, laid out once (the SVG reuses the PNG's layout)."""
     png, svg = io.BytesIO(), io.StringIO()
     fig.savefig(png, format="png", dpi=DPI)
-    fig.savefig(svg, format="svg")
+    engine = fig.get_layout_engine()
+    fig.set_layout_engine("none")
+    try:
+        fig.savefig(svg, format="svg")
+    finally:
+        fig.set_layout_engine(engine)
     return png.getvalue(), svg.getvalue()
 
 
