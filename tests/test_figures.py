@@ -150,9 +150,15 @@ def _drawn(case) -> tuple:
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c[2].__name__, marks=[needs_mirror] if c[3] else [])
                                   for c in CASES])
-def test_notebook_figure_is_slide_ready(case):
+def test_notebook_figure_is_slide_ready(case, tmp_path):
+    from PIL import Image
+
     fig, used = _drawn(case[2])
-    assert figures.check(fig) == []
+    assert figures.check(fig) == []   # overlap, cut text, < 9 pt, missing glyphs, invisible data
+    png, svg, *csv = figures.save(fig, tmp_path)
+    with Image.open(png) as image:
+        assert round(image.info["dpi"][0]) == 200 and image.size == (2666, 1500)
+    assert "<svg" in svg.read_text(encoding="utf-8")[:2000] and csv
     info = fig.clvlib_info
     assert tuple(fig.get_size_inches()) == pytest.approx(figures.SLIDE)
     for key in ("name", "title", "caption", "alt", "credit", "sources", "csv"):
@@ -356,6 +362,7 @@ def test_in_a_kernel_finish_displays_one_output_with_the_info():
     out = outputs[0]
     assert set(out.data) == {"image/png", "image/svg+xml", "text/plain"}
     assert out.data["text/plain"] == "Summits"
+    assert out.metadata["image/png"] == {"width": 960, "height": 540}   # 72 px per inch
     info = out.metadata["clvlib"]
     assert set(info) == {"name", "title", "caption", "alt", "credit", "sources", "csv"}
     assert info["name"] == "summits" and info["sources"] and "year" in info["csv"]

@@ -59,8 +59,11 @@ def test_makefile_bootstraps_the_venv_from_pyproject():
     for target in ("site", "test", "lab"):
         assert re.search(rf"^{target}: \$\(STAMP\)( |$)", makefile, flags=re.MULTILINE), target
     # the browser test's Chromium comes from the system's packages, installed by make test
-    assert re.search(r"^test: \$\(STAMP\) browser$", makefile, flags=re.MULTILINE)
+    assert re.search(r"^test: \$\(STAMP\) browser fonts$", makefile, flags=re.MULTILINE)
     assert "apt-get install -y -qq chromium chromium-driver" in makefile
+    # the figures' Khmer and Lao fonts too (a missing glyph fails the figure check)
+    assert re.search(r"^site: \$\(STAMP\) fonts$", makefile, flags=re.MULTILINE)
+    assert "apt-get install -y -qq fonts-noto-core" in makefile
 
 
 def test_licences_and_citation_are_present():

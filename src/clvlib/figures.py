@@ -8,8 +8,9 @@ draws under :func:`style` and ends with :func:`finish`, which
 - attaches ``fig.clvlib_info`` (name, title, caption, alt, credit, sources, csv);
 - records the sources as used (:func:`clvlib.provenance.mark_used`);
 - inside a Jupyter kernel, displays the figure as one ``display_data`` output
-  (PNG at 200 dpi, SVG, the title as text) carrying that info in its metadata,
-  and closes the pyplot figure.
+  (PNG at 200 dpi, SVG, the title as text) carrying that info in its metadata
+  (``metadata["clvlib"]``; ``metadata["image/png"]`` gives a display size of 72
+  px per inch), and closes the pyplot figure.
 
 :func:`check` lists what makes a figure unfit for a slide (overlapping or cut
 text, text under 9 pt, missing glyphs, data invisible at its scale, an empty
@@ -298,9 +299,15 @@ def _in_kernel() -> bool:
 
 
 def _png_svg(fig: Any) -> tuple[bytes, str]:
+    """The figure as PNG (200 dpi) and SVG, laid out once (the SVG reuses the PNG's layout)."""
     png, svg = io.BytesIO(), io.StringIO()
     fig.savefig(png, format="png", dpi=DPI)
-    fig.savefig(svg, format="svg")
+    engine = fig.get_layout_engine()
+    fig.set_layout_engine("none")
+    try:
+        fig.savefig(svg, format="svg")
+    finally:
+        fig.set_layout_engine(engine)
     return png.getvalue(), svg.getvalue()
 
 
@@ -353,8 +360,12 @@ def finish(fig: Any, *, name: str, title: str, caption: str, alt: str,
 
         with style():
             png, svg = _png_svg(fig)
+        # shown at 72 px per inch (a 16:9 slide is 960 px wide), sharp on high-density screens
+        width, height = (round(v * 72) for v in fig.get_size_inches())
         display({"image/png": base64.b64encode(png).decode("ascii"), "image/svg+xml": svg,
-                 "text/plain": title}, raw=True, metadata={"clvlib": dict(fig.clvlib_info)})
+                 "text/plain": title}, raw=True,
+                metadata={"clvlib": dict(fig.clvlib_info),
+                          "image/png": {"width": width, "height": height}})
         plt.close(fig)
     return fig
 

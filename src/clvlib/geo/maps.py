@@ -102,7 +102,14 @@ def _draw_members(ax: Any, gdf: gpd.GeoDataFrame, countries: gpd.GeoDataFrame,
     ax.set_axis_off()
     ax.set_xlabel("")
     ax.set_ylabel("")
+    _rasterize(ax)
     return handles
+
+
+def _rasterize(ax: Any) -> None:
+    """Polygons as an image in the SVG (text stays vector): a map's SVG shrinks from ~2 MB."""
+    for layer in ax.collections:
+        layer.set_rasterized(True)
 
 
 def project_geometries(*, data_dir: Path | str | None = None) -> gpd.GeoDataFrame:
@@ -310,7 +317,10 @@ def plot_region(on: str = "2024-09-19", version: str | None = None, *,
             cxmax, cymax = max(cxmax, xmax), max(cymax, ymax)
             inset.set_xlim(cxmin - 0.1 * (cxmax - cxmin), cxmax + 0.1 * (cxmax - cxmin))
             inset.set_ylim(cymin - 0.05 * (cymax - cymin), cymax + 0.05 * (cymax - cymin))
+            _rasterize(inset)
             inset.set_facecolor(SEA)
+            for spine in inset.spines.values():
+                spine.set_visible(True)
             inset.set_xticks([])
             inset.set_yticks([])
             inset.set_xlabel("")
@@ -367,7 +377,10 @@ def plot_region(on: str = "2024-09-19", version: str | None = None, *,
 def plot_membership(dates: list[str] | tuple[str, ...], version: str | None = None, *,
                     data_dir: Path | str | None = None,
                     figsize: tuple[float, float] = (13.33, 7.5)) -> Any:
-    """Small multiples: the triangle's members at several dates, side by side.
+    """Small multiples: the triangle's members at several dates, up to three maps a row.
+
+    Every map shows the same frame (the provinces that were ever members, with
+    room around them); the legend takes the first free cell of the grid.
 
     Examples
     --------
@@ -375,24 +388,39 @@ def plot_membership(dates: list[str] | tuple[str, ...], version: str | None = No
     >>> [a.get_title() for a in fig.axes][:2]
     ['2002-06-01\\n7 members', '2010-01-01\\n13 members']
     """
+    import math
+
     from matplotlib.patches import Patch
 
     from clvlib import provenance
     from clvlib.data import load
 
     outlines = boundaries(0, TRIANGLE_COUNTRIES, data_dir=data_dir).to_crs(MAP_CRS)
-    xmin, ymin, xmax, ymax = outlines.total_bounds
+    table = load("membership", data_dir=data_dir)
     rows = []
+    # up to three maps a row; the legend takes the first free cell (or a row of its own)
+    ncols = min(3, len(dates))
+    nrows = math.ceil(len(dates) / ncols)
+    names = [f"d{i}" for i in range(len(dates))]
+    cells = names + ["legend"] * (nrows * ncols - len(names))
+    layout = [cells[r * ncols:(r + 1) * ncols] for r in range(nrows)]
+    if "legend" not in cells:
+        layout.append(["legend"] * ncols)
     with figures.style():
-        names = [f"d{i}" for i in range(len(dates))]
-        fig, grid = figures.new_mosaic([names, ["legend"] * len(dates)], figsize=figsize,
-                                       height_ratios=[1, 0.12])
+        fig, grid = figures.new_mosaic(layout, figsize=figsize,
+                                       height_ratios=[1] * nrows + ([0.15] if len(layout) > nrows else []))
+        frame = None
         for ax, on in zip([grid[n] for n in names], dates, strict=True):
             gdf = _membership_view(on, version, data_dir).to_crs(MAP_CRS)
+            if frame is None:   # every province that was ever a member, with room around it
+                ever = gdf[gdf["province_code"].isin(table["province_code"])]
+                x0, y0, x1, y1 = ever.total_bounds
+                cx, cy, half = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) * 0.7
+                frame = (cx - 1.25 * half, cx + 1.25 * half, cy - half, cy + half)
             with _deferred_layout(fig):
                 _draw_members(ax, gdf, outlines, outlines.iloc[0:0])
-            ax.set_xlim(xmin + 0.3 * (xmax - xmin), xmax)  # the south and centre, where the triangle is
-            ax.set_ylim(ymin, ymin + 0.55 * (ymax - ymin))
+            ax.set_xlim(frame[0], frame[1])
+            ax.set_ylim(frame[2], frame[3])
             n = int((gdf["state"] == "member").sum())
             extra = int((gdf["state"] == "uncertain").sum())
             ax.set_title(f"{on}\n{n} members" + (f" (+{extra} uncertain)" if extra else ""),
@@ -405,13 +433,13 @@ def plot_membership(dates: list[str] | tuple[str, ...], version: str | None = No
                     Patch(facecolor="none", edgecolor="#666666", hatch="///",
                           label=f"withdrawn {WITHDRAWAL}")]
         grid["legend"].set_axis_off()
-        grid["legend"].legend(handles=handles, loc="center", ncols=len(handles), frameon=False)
+        grid["legend"].legend(handles=handles, loc="center", frameon=False,
+                              ncols=len(handles) if len(layout) > nrows else 1)
         title = f"The triangle's member provinces on {len(dates)} dates, {dates[0][:4]}–{dates[-1][:4]}"
         fig.suptitle(title, x=0.01, ha="left")
     data = pd.concat(rows, ignore_index=True)
     data = data[data["state"] != "other"]
-    ids = provenance.source_ids(_version_rows(load("membership", data_dir=data_dir), version,
-                                              set(data["province_code"])))
+    ids = provenance.source_ids(_version_rows(table, version, set(data["province_code"])))
     alt = ("Small maps of the triangle's area on " + ", ".join(dates) + ": "
            + "; ".join(f"{d}: {int((data[data['date'] == d]['state'] == 'member').sum())} members"
                        for d in dates) + ".")
