@@ -104,3 +104,12 @@ def test_a_long_credit_line_wraps_below_the_tick_labels():
     ticks = [t.get_window_extent(renderer) for t in bottom_axis.get_xticklabels() if t.get_text()]
     assert ticks and credit.y1 < min(t.y0 for t in ticks)
     assert credit.x1 <= fig.bbox.x1 + 1
+
+
+def test_a_year_without_any_row_still_gets_a_tick():
+    gap = sample()[sample()["period_start"] != "2023"]
+    later = rows(("KHM", "WLD", "exports", "2025", "2025", "KHM", 30.0, "USD billion", "w25"))
+    c = econ.concentration(pd.concat([gap, later]), partners=["USA", "CHN"])
+    assert 2024 not in set(c["year"])
+    fig = econ.plot_concentration(c)
+    assert [int(t) for t in fig.axes[1].get_xticks()] == [2022, 2023, 2024, 2025]
