@@ -79,3 +79,37 @@ def test_plot_names_and_marks_every_source_drawn():
     assert min(t.get_fontsize() for t in fig.texts) >= 9
     labels = [line.get_label() for line in fig.axes[0].get_lines()]
     assert labels == ["USA", "CHN"]
+
+
+def test_total_trade_series_of_the_real_table_covers_several_years_of_china():
+    # Cambodia's own statistics give China's share of total trade for 2019, 2020 and 2022-2024
+    c = econ.concentration(clvlib.load("trade"), flow="total", sources=clvlib.load("sources"))
+    known = set(c.loc[c["share_CHN"].notna(), "year"])
+    assert {2019, 2020, 2022, 2023, 2024} <= known
+    # hand-checked: 2024 customs figure 15.18 of the ministry's total 55.3 billion dollars
+    assert c.set_index("year").loc[2024, "share_CHN"] == pytest.approx(15.18 / 55.3, abs=1e-6)
+
+
+def test_a_long_credit_line_wraps_below_the_tick_labels():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    many = sample().assign(source_ids=[f"a_rather_long_source_identifier_{i:02d}" for i in range(7)])
+    fig = econ.plot_concentration(econ.concentration(many, partners=["USA", "CHN"]))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    credit = fig.texts[-1].get_window_extent(renderer)
+    assert "\n" in fig.texts[-1].get_text()
+    bottom_axis = fig.axes[1]
+    ticks = [t.get_window_extent(renderer) for t in bottom_axis.get_xticklabels() if t.get_text()]
+    assert ticks and credit.y1 < min(t.y0 for t in ticks)
+    assert credit.x1 <= fig.bbox.x1 + 1
+
+
+def test_a_year_without_any_row_still_gets_a_tick():
+    gap = sample()[sample()["period_start"] != "2023"]
+    later = rows(("KHM", "WLD", "exports", "2025", "2025", "KHM", 30.0, "USD billion", "w25"))
+    c = econ.concentration(pd.concat([gap, later]), partners=["USA", "CHN"])
+    assert 2024 not in set(c["year"])
+    fig = econ.plot_concentration(c)
+    assert [int(t) for t in fig.axes[1].get_xticks()] == [2022, 2023, 2024, 2025]

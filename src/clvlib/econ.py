@@ -483,7 +483,8 @@ def plot_concentration(table: pd.DataFrame, *, title: str | None = None,
                         xytext=(0, 4), textcoords="offset points")
     bottom.set_ylim(0, max(0.3, float(complete["hhi_named"].max()) * 1.2 if len(complete) else 0.3))
     bottom.set_ylabel("index (0-1)", fontsize=10)
-    bottom.set_xticks(list(years))
+    # every calendar year gets a tick, so a year with no row at all shows as a gap
+    bottom.set_xticks(list(range(int(years.min()), int(years.max()) + 1)))
     for ax in (top, bottom):
         ax.tick_params(labelsize=9)
         ax.grid(alpha=0.3)
