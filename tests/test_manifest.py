@@ -51,12 +51,14 @@ def test_a_truncated_file_is_a_finding_and_loading_warns(data_copy, capsys):
     path = data_copy / "events.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
     path.write_text("\n".join(lines[:11]) + "\n", encoding="utf-8")     # header + 10 rows, valid CSV
+    full = json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))["files"]["events.csv"]["rows"]
+    assert full > 10
     report = clvlib.validate(data_dir=data_copy, use_frictionless=False)
     (problem,) = _mismatches(report, "events.csv")
-    assert "10 rows where the manifest records 77" in problem.message
+    assert f"10 rows where the manifest records {full}" in problem.message
     assert main(["--data-dir", str(data_copy), "validate", "--no-frictionless"]) == 1
     assert "manifest-mismatch" in capsys.readouterr().out
-    with pytest.warns(ManifestWarning, match="events.csv.*10 rows where the manifest records 77"):
+    with pytest.warns(ManifestWarning, match=f"events.csv.*10 rows where the manifest records {full}"):
         events = clvlib.load("events", data_dir=data_copy)
     assert len(events) == 10
 

@@ -49,9 +49,11 @@ EXPORTS = ("bibtex", "ris", "csl-json")
 STYLES = tuple(STYLE_FILES) + EXPORTS
 """Every value ``style=`` accepts."""
 
-_CSL_TYPES = {"news": "webpage", "encyclopedia": "entry-encyclopedia", "official": "report",
-              "statistics": "dataset", "dataset": "dataset", "legal": "document",
-              "academic": "document"}
+# Source kinds (the controlled vocabulary of sources.kind) to CSL item types; any other kind
+# (newspaper, news agency, broadcaster, blog, aggregator, mirror, ...) is cited as a web page.
+_CSL_TYPES = {"encyclopedia": "entry-encyclopedia", "official": "report",
+              "statistics": "dataset", "dataset": "dataset", "legal_text": "document",
+              "academic": "document", "archive": "document"}
 _RIS_TYPES = {"webpage": "ELEC", "entry-encyclopedia": "ENCYC", "report": "RPRT", "dataset": "DATA",
               "document": "GEN", "software": "COMP"}
 _BIB_SPECIAL = re.compile(r"([&%#_$])")

@@ -494,7 +494,7 @@ def glossary_markdown(*, data_dir: Path | None = None) -> str:
     terms = data.load("glossary", data_dir=data_dir)
     _check_glossary(terms)
     bib = data.cite(terms, data_dir=data_dir)
-    lines = str(bib).split("\n")
+    lines = str(bib).split("\n")[: len(bib.ids)]   # one line per source; the data-release note follows
     entries = dict(zip(bib.ids, lines, strict=True))
     terms = terms.assign(_key=terms["term"].str.lower()).sort_values("_key")
 
