@@ -151,6 +151,15 @@ def test_plot_marks_open_dates_and_actual_events():
     assert fig.clvlib_info["sources"] and "credit" in fig.clvlib_info
 
 
+def test_plot_draws_a_partial_date_as_its_span_not_a_day():
+    r = legal.exit_route("trade_agreement_2016", notice_date="2024-09-20")
+    fig = legal.plot_exit_route(r, {"Senate review (month only)": "2024-11"})
+    time_ax = fig.axes[0]
+    spans = [p for p in time_ax.patches if p.get_width() > 20]   # the shaded month, in days
+    assert len(spans) == 1 and round(spans[0].get_width()) == 30
+    assert "B  2024-11  Senate review (month only)" in [t.get_text() for t in fig.axes[2].texts]
+
+
 def test_instruments_plot_keeps_full_titles():
     from clvlib import figures
 

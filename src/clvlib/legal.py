@@ -273,7 +273,8 @@ def plot_exit_route(route: Route, actual: dict[str, str] | pd.DataFrame | None =
     vote, a missing notice period) is never put at a date: it is a hollow,
     numbered circle in a separate "date open" panel, in the order of the steps.
     ``actual`` (a dict of name to date, or rows with ``date``, ``title`` and
-    ``source_ids``) marks what really happened as lettered dashed lines. A key
+    ``source_ids``) marks what really happened as lettered dashed lines (a month
+    or a year, as the sources give it, is a shaded span, not a day). A key
     below gives every step and event in full, and the facts the route lacks.
 
     Returns
@@ -303,7 +304,9 @@ def plot_exit_route(route: Route, actual: dict[str, str] | pd.DataFrame | None =
     colours = {"international": figures.COUNTRY_COLOURS["LAO"], "domestic": figures.COUNTRY_COLOURS["KHM"]}
     dated = steps.dropna(subset=["earliest_effective"])
     open_steps = steps[steps["earliest_effective"].isna()]
-    days = [pd.Timestamp(d) for d in dated["earliest_effective"]] + [pd.Timestamp(d) for d in events["date"]]
+    days = [pd.Timestamp(d) for d in dated["earliest_effective"]]
+    for text in events["date"].astype(str):   # a partial date is the span it covers, never a day
+        days += list(partial_date_bounds(text))
     if route.notice_date is not None:
         days.append(route.notice_date)
     with figures.style():
@@ -344,17 +347,23 @@ def plot_exit_route(route: Route, actual: dict[str, str] | pd.DataFrame | None =
         gap.set_xlim(0.3, width + 0.7)
         gap.set_xticks([])
         letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-        named: dict[pd.Timestamp, list[str]] = {}
+        named: dict[str, list[str]] = {}
         if route.notice_date is not None:
-            named[route.notice_date] = ["notice given (the route counts from it)"]
+            named[f"{route.notice_date:%Y-%m-%d}"] = ["notice given (the route counts from it)"]
         for row in events.itertuples():
-            named.setdefault(pd.Timestamp(row.date), []).append(str(row.title))
-        # one letter per day: events on the same day share it
+            named.setdefault(str(row.date), []).append(str(row.title))
+        # one letter per date as the sources give it: events on the same date share it
         marks = [(letters[k], when, "; ".join(names))
-                 for k, (when, names) in enumerate(sorted(named.items()))]
+                 for k, (when, names) in enumerate(sorted(named.items(),
+                                                          key=lambda p: partial_date_bounds(p[0])))]
         for letter, when, _ in marks:
-            ax.axvline(when, color="0.35", linestyle="--", linewidth=1, zorder=1)
-            ax.text(when, 1.62, letter, ha="center", va="center", fontsize=11, fontweight="bold",
+            first, last = partial_date_bounds(when)
+            if first == last:   # a day: a line
+                ax.axvline(first, color="0.35", linestyle="--", linewidth=1, zorder=1)
+            else:               # a month or a year: the span it covers, shaded
+                ax.axvspan(first, last + pd.Timedelta(days=1), color="0.5", alpha=0.15, lw=0, zorder=1)
+            ax.text(first + (last - first) / 2, 1.62, letter, ha="center", va="center", fontsize=11,
+                    fontweight="bold",
                     bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "0.35"}, gid="actual-mark")
         # the key: steps on the left, events and missing facts on the right
         chars = int(figsize[0] * 72 * 0.55 / (0.56 * 10))
@@ -370,7 +379,7 @@ def plot_exit_route(route: Route, actual: dict[str, str] | pd.DataFrame | None =
         y = 1.0
         right = int(figsize[0] * 72 * 0.4 / (0.56 * 10))
         for letter, when, name in marks:
-            text = textwrap.fill(f"{letter}  {when:%Y-%m-%d}  {name}", right, subsequent_indent="    ",
+            text = textwrap.fill(f"{letter}  {when}  {name}", right, subsequent_indent="    ",
                                  break_on_hyphens=False)
             key_ax.text(0.58, y, text, transform=key_ax.transAxes, va="top", fontsize=10, gid="actual")
             y -= (text.count("\n") + 1) * 0.105 + 0.02
@@ -383,7 +392,7 @@ def plot_exit_route(route: Route, actual: dict[str, str] | pd.DataFrame | None =
         fig.suptitle(head, x=0.01, ha="left", fontsize=15)
     alt = (f"Exit route of {route.party} from {route.instrument_id}: {len(steps)} steps, "
            f"{len(dated)} with a computed date and {len(open_steps)} whose date is open; "
-           + ("; ".join(f"{n} on {w:%Y-%m-%d}" for _, w, n in marks) if marks else "no recorded events")
+           + ("; ".join(f"{n} on {w}" for _, w, n in marks) if marks else "no recorded events")
            + ".")
     table = steps.assign(earliest_effective=steps["earliest_effective"].dt.strftime("%Y-%m-%d"))
     return figures.finish(fig, name=f"exit_route_{route.instrument_id}_{route.party}", title=head,

@@ -6,8 +6,8 @@ The package has four modules, each readable in one sitting:
   mirror with sha256 checks, and :func:`boundaries` (the joined GeoDataFrame);
 - :mod:`clvlib.geo.membership`: :func:`members` on a date, and :func:`reaggregate`
   across Vietnam's 2025 merger;
-- :mod:`clvlib.geo.maps`: static, slide-ready maps (:func:`plot_region`,
-  :func:`plot_membership`) and :func:`project_geometries`;
+- :mod:`clvlib.geo.maps`: static, slide-ready figures (:func:`plot_region`,
+  :func:`plot_membership`, :func:`plot_province_figures`) and :func:`project_geometries`;
 - :mod:`clvlib.geo.interactive`: the offline plotly map.
 
 geopandas, matplotlib and plotly are imported only inside the functions that
