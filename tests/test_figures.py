@@ -91,6 +91,18 @@ def econ_sides():
     return econ.plot_compare_sides(clvlib.load("trade"), "VNM", "KHM", sources=clvlib.load("sources"))
 
 
+def econ_concentration_exports():
+    trade, sources = clvlib.load("trade"), clvlib.load("sources")
+    return econ.plot_concentration(econ.concentration(trade, flow="exports", sources=sources))
+
+
+def econ_concentration_total():
+    trade, sources = clvlib.load("trade"), clvlib.load("sources")
+    return econ.plot_concentration(econ.concentration(trade, flow="total", sources=sources),
+                                   flow="total trade",
+                                   title="Cambodia's own statistics: total trade by main partner")
+
+
 def econ_region_projects():
     return geo.plot_region("2024-09-19", projects=True)
 
@@ -118,6 +130,8 @@ CASES = [
     ("02_legal_mechanics", "plot_exit_route", legal_exit_route, False),
     ("03_economic_ties", "plot_compare_sides", econ_sides, False),
     ("03_economic_ties", "plot_region", econ_region_projects, True),
+    ("03_economic_ties", "plot_concentration", econ_concentration_exports, False),
+    ("03_economic_ties", "plot_concentration", econ_concentration_total, False),
     ("04_geography", "plot_region", geo_region, True),
     ("04_geography", "plot_membership", geo_membership, True),
     ("04_geography", "plot_province_figures", geo_province_figures, True),

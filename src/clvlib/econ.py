@@ -12,7 +12,6 @@ overlapping periods, duplicate reports.
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import pandas as pd
@@ -437,62 +436,70 @@ def concentration(frame: pd.DataFrame, *, country: str = "KHM", flow: str = "exp
     return pd.DataFrame(out)
 
 
+_PARTNER_COLOURS = {"USA": "#56B4E9", "JPN": "#000000", "EUU": "#7F7F7F", "ASEAN": "#0072B2"}
+"""Partners outside the kit's country colours (figures.COUNTRY_COLOURS); markers tell them apart too."""
+
+
 def plot_concentration(table: pd.DataFrame, *, title: str | None = None,
-                       country: str = "Cambodia", flow: str = "exports"):
+                       country: str = "Cambodia", flow: str = "exports") -> Any:
     """Draw partner shares and the concentration index over time from :func:`concentration`.
 
     Two panels share the year axis: each partner's share of the country's flow
     (points joined only across consecutive known years, so gaps show), and the
-    index over the named partners where the year is complete. The credit line
-    names every source id of the rows drawn; they are marked as used
-    (:func:`clvlib.provenance.mark_used`).
+    index over the named partners where the year is complete; an incomplete year
+    is marked as such, never given a value. The credit line names the sources of
+    the rows drawn (:func:`clvlib.figures.finish`, which also marks them used).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
     >>> t = pd.DataFrame({"year": [2021, 2022], "total_usd": [1e10, 2e10], "share_USA": [0.4, 0.5],
     ...     "partners_found": [1, 1], "complete": [True, True], "hhi_named": [0.16, 0.25],
-    ...     "source_ids": ["a", "b"]})
+    ...     "source_ids": ["pycountry_26_2_16", "pycountry_26_2_16"]})
     >>> fig = plot_concentration(t)
     >>> fig.axes[1].get_ylabel()
-    'index (0-1)'
+    'index (0–1)'
     """
-    import matplotlib.pyplot as plt
-
-    from clvlib import provenance
+    from clvlib import figures, provenance
 
     partners = [c[len("share_"):] for c in table.columns if c.startswith("share_")]
-    ids: list[str] = []
-    for cell in table["source_ids"]:
-        for sid in str(cell).split(";"):
-            if sid and sid not in ids:
-                ids.append(sid)
-    provenance.mark_used(ids)
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6.4), sharex=True,
-                                      gridspec_kw={"height_ratios": [3, 2]})
+    names = {**figures.COUNTRY_NAMES, "USA": "United States", "JPN": "Japan", "EUU": "European Union",
+             "ASEAN": "ASEAN"}
+    head = title or f"{country}: {flow} by main partner, and concentration over the named partners"
     years = table["year"].astype(int)
-    for p in partners:
-        values = table[f"share_{p}"].astype(float) * 100
-        if values.notna().any():
-            top.plot(years, values, marker="o", label=p)
-    top.set_ylabel(f"share of {flow} (%)", fontsize=10)
-    top.legend(fontsize=9, ncol=3, frameon=False)
     complete = table[table["complete"].astype(bool)]
-    bottom.plot(complete["year"].astype(int), complete["hhi_named"].astype(float), "s-", color="black")
-    for _, row in table[~table["complete"].astype(bool)].iterrows():
-        bottom.annotate("incomplete", (int(row["year"]), 0), fontsize=9, ha="center", color="grey",
-                        xytext=(0, 4), textcoords="offset points")
-    bottom.set_ylim(0, max(0.3, float(complete["hhi_named"].max()) * 1.2 if len(complete) else 0.3))
-    bottom.set_ylabel("index (0-1)", fontsize=10)
-    # every calendar year gets a tick, so a year with no row at all shows as a gap
-    bottom.set_xticks(list(range(int(years.min()), int(years.max()) + 1)))
-    for ax in (top, bottom):
-        ax.tick_params(labelsize=9)
-        ax.grid(alpha=0.3)
-    fig.suptitle(title or f"{country}: {flow} by main partner and concentration over the named partners",
-                 fontsize=12)
-    credit = textwrap.wrap("Sources: " + "; ".join(ids), width=120) or ["Sources: none"]
-    fig.text(0.01, 0.005, "\n".join(credit), fontsize=9, va="bottom")
-    # Reserve room for the wrapped credit lines below the tick labels (about 0.17 in per line).
-    bottom_margin = min(0.4, 0.03 + 0.17 * len(credit) / fig.get_figheight())
-    fig.tight_layout(rect=(0, bottom_margin, 1, 0.96))
-    return fig
+    with figures.style():
+        fig, (top, bottom) = figures.new_figure(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+        for p, marker in zip(partners, "osD^vP*X", strict=False):
+            values = table[f"share_{p}"].astype(float) * 100
+            if values.notna().any():
+                colour = figures.COUNTRY_COLOURS.get(p) or _PARTNER_COLOURS.get(p, "#7F7F7F")
+                top.plot(years, values, marker=marker, ms=8, lw=2, color=colour, label=names.get(p, p))
+        top.set_ylabel(f"share of {flow} (%)")
+        top.set_ylim(bottom=0)
+        top.legend(loc="upper left", ncols=3, frameon=False)
+        top.set_title(head, loc="left")
+        bottom.plot(complete["year"].astype(int), complete["hhi_named"].astype(float), "s-", ms=7,
+                    color="black", label="index (complete years only)")
+        incomplete = table[~table["complete"].astype(bool)]
+        if len(incomplete):
+            bottom.plot(incomplete["year"].astype(int), [0.0] * len(incomplete), "x", ms=9, mew=2,
+                        color="0.45", clip_on=False, label="year incomplete: no index computed")
+        bottom.legend(loc="upper left", frameon=False)
+        bottom.set_ylim(0, max(0.3, float(complete["hhi_named"].max()) * 1.2 if len(complete) else 0.3))
+        bottom.set_ylabel("index (0–1)")
+        # every calendar year gets a tick, so a year with no row at all shows as a gap
+        bottom.set_xticks(list(range(int(years.min()), int(years.max()) + 1)))
+        for ax in (top, bottom):
+            ax.grid(alpha=0.3)
+    shown = [names.get(p, p) for p in partners if table[f"share_{p}"].notna().any()]
+    done = ", ".join(str(y) for y in complete["year"].astype(int)) or "none"
+    alt = (f"Two-panel line chart, {years.min()}–{years.max()}: {country}'s {flow} share by partner "
+           f"({', '.join(shown) or 'none reported'}) and the concentration index, computed only for "
+           f"complete years ({done}).")
+    return figures.finish(fig, name=f"concentration_{'_'.join(flow.split())}", title=head,
+                          caption=head + "; the index is drawn only for years where every named partner "
+                          "is reported.", alt=alt, sources=provenance.source_ids(table), data=table)
