@@ -13,7 +13,7 @@ ifneq ($(SHARED_MIRROR),)
 export CLVLIB_MIRROR ?= $(abspath $(SHARED_MIRROR))
 endif
 
-.PHONY: site site-student test lab lint validate bench browser fonts clean help
+.PHONY: site site-student test lab lint validate bench browser fonts npm clean help
 
 help:
 	@echo "make site   build the teacher edition of the offline site in _build/site/"
@@ -35,18 +35,19 @@ $(STAMP): pyproject.toml
 
 # The book (Sphinx + myst-nb + sphinx-book-theme). Notebook outputs come from the execution cache
 # in _build/.jupyter_cache; the Khmer and Lao fonts are fetched once with npm into _build/.fonts.
-site: $(STAMP) fonts
+site: $(STAMP) fonts npm
 	$(BIN)/clvlib build --out _build
 
-site-student: $(STAMP) fonts
+site-student: $(STAMP) fonts npm browser
 	$(BIN)/clvlib build --out _build --student
 
 test: $(STAMP) browser fonts
 	$(BIN)/ruff check src tests benchmarks conftest.py
 	CLVLIB_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 
-# The real-browser test drives Debian's Chromium with its matching driver (no browser download).
-browser:
+# The real-browser test drives Debian's Chromium with its matching driver (no browser download);
+# the site's PDF handouts use the same Chromium, and its bundled fonts come from npm packages.
+browser: npm
 	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "installing chromium and chromium-driver (Debian packages) for the browser test"; \
@@ -62,6 +63,14 @@ fonts:
 		echo "installing fonts-noto-core (Debian package) for the figures"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core fontconfig >/dev/null; \
 	else echo "the figures need Noto Sans Khmer and Lao: run 'sudo apt-get install fonts-noto-core'"; exit 1; fi
+
+# npm fetches the site's fonts (Noto Sans Khmer and Lao, once, into _build/.fonts).
+npm:
+	@if command -v npm >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing npm (Debian package) to fetch the site's fonts"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	else echo "the site bundles its fonts from npm packages: run 'sudo apt-get install npm'"; exit 1; fi
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -17,7 +17,7 @@ import pytest
 
 from clvlib import site, teach
 from clvlib.cli import main
-from clvlib.site import book, fonts
+from clvlib.site import book, editions, fonts
 from conftest import read_rows, write_rows
 
 EVENT = "kh_vn_relations_1967"
@@ -238,7 +238,7 @@ def test_editions_fold_or_remove_model_answers_and_teacher_notes():
     nb.cells[-1].outputs = [nbformat.v4.new_output(
         "execute_result", data={"text/markdown": "- Doe (2020). *T*.", "text/plain": "Doe"})]
     apa = {"Doe (2020). *T*.": "doe20"}
-    teacher = book.edition_notebook(nb, "00_t", student=False, apa=apa, ids={"doe20"})
+    teacher = editions.edition_notebook(nb, "00_t", student=False, apa=apa, ids={"doe20"})
     sources = [c.source for c in teacher.cells]
     assert sources[1].startswith('<div class="clv-downloads">')       # downloads after the header
     assert "hide-cell" in teacher.cells[3].metadata.tags
@@ -248,7 +248,7 @@ def test_editions_fold_or_remove_model_answers_and_teacher_notes():
     assert "hide-cell" in footer.metadata.tags
     assert footer.outputs[0].data["text/markdown"] == (
         '- <a class="clv-source" href="bibliography.html#doe20">doe20</a>: Doe (2020). *T*.')
-    student = book.edition_notebook(nb, "00_t", student=True, apa=apa, ids={"doe20"})
+    student = editions.edition_notebook(nb, "00_t", student=True, apa=apa, ids={"doe20"})
     text = "\n".join(c.source for c in student.cells)
     assert "answer = 42" not in text and "Because" not in text and "Ask the class" not in text
     assert "teacher copy (with solutions)" not in text and "student copy" in text
