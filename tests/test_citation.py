@@ -114,7 +114,8 @@ def test_every_style_lists_each_source_once_in_plain_text_without_markdown(style
 
 
 def test_styles_differ_as_their_guides_say():
-    row = next(r for r in SOURCES if r["kind"] in ("newspaper", "news_agency") and len(r["published"]) == 10 and r["author"] == "")
+    row = next(r for r in SOURCES if r["kind"] in ("newspaper", "news_agency")
+               and len(r["published"]) == 10 and r["author"] == "")
     src = clvlib.load("sources")
     one = src[src["source_id"] == row["source_id"]]
     y, m, d = (int(p) for p in row["published"].split("-"))
