@@ -77,3 +77,38 @@ def built_student_site(site_build_dir, built_site) -> Path:
     index = site.build(site_build_dir, student=True)
     assert index == site_build_dir / "site-student" / "index.html"
     return index.parent
+
+
+# ----------------------------------------------------------------------------- the real browser
+
+
+def _browser_paths() -> tuple[str, str] | None:
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    return (binary, driver) if binary and driver else None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    paths = _browser_paths()
+    if paths is None:
+        message = ("headless Chromium not found: install Debian's chromium and chromium-driver "
+                   "(`make browser` does it as root)")
+        if os.environ.get("CLVLIB_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = paths[0]
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1280,1000", "--allow-file-access-from-files",
+                # no network at all: a page that needs another host cannot hide it
+                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(paths[1]), options=options)
+    driver.set_page_load_timeout(120)
+    yield driver
+    driver.quit()

@@ -1,6 +1,6 @@
 """The interactive map in a real browser: hover text read from the page, offline, from file://.
 
-Headless Debian Chromium driven by Selenium (the driver set-up of ``test_browser.py``),
+Headless Debian Chromium driven by Selenium (the ``browser`` fixture of ``conftest.py``),
 network cut off. The map is saved with :func:`clvlib.geo.save_interactive`, opened
 from disk, and the mouse is moved over a province: plotly's hover label must give
 the names (English and Khmer script), the country, the status on the date, the
@@ -14,34 +14,9 @@ import os
 import pytest
 
 from clvlib import geo
-from test_browser import _browser_paths, _requests
+from test_browser import _requests
 
 needs_mirror = pytest.mark.skipif(not os.environ.get("CLVLIB_MIRROR"), reason="boundary mirror not set")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    paths = _browser_paths()
-    if paths is None:
-        message = ("headless Chromium not found: install Debian's chromium and chromium-driver "
-                   "(`make browser` does it as root)")
-        if os.environ.get("CLVLIB_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = paths[0]
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,900", "--allow-file-access-from-files",
-                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(paths[1]), options=options)
-    driver.set_page_load_timeout(120)
-    yield driver
-    driver.quit()
 
 
 HOVER_AT = """
