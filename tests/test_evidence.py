@@ -52,13 +52,15 @@ def test_a_row_turns_weak_when_its_only_source_is_reclassified_as_a_blog(edit):
 
 
 def test_one_strong_source_among_weak_ones_makes_the_row_strong(edit):
-    # i020 cites two reposts (aggregator); making one of them a newspaper makes the row strong.
-    before = evidence.row_support("investment").set_index("key")
-    assert not before.loc["i020", "strong"] and before.loc["i020", "mirror_blog_only"]
-    data = edit("sources.csv", lambda header, rows: _set_kind(rows, "inv_lixin_2023_total", "newspaper"))
-    after = evidence.row_support("investment", data_dir=data).set_index("key")
-    assert after.loc["i020", "strong"] and not after.loc["i020", "mirror_blog_only"]
-    assert after.loc["i020", "kinds"] == "aggregator;newspaper"
+    # kratie_offensive_1978 cites two copies (mirror); making one of them a newspaper makes it strong.
+    key, source = "kratie_offensive_1978", "wp_cambodian_vietnamese_war_nina"
+    before = evidence.row_support("events").set_index("key")
+    assert not before.loc[key, "strong"] and before.loc[key, "mirror_blog_only"]
+    assert before.loc[key, "kinds"] == "mirror"
+    data = edit("sources.csv", lambda header, rows: _set_kind(rows, source, "newspaper"))
+    after = evidence.row_support("events", data_dir=data).set_index("key")
+    assert after.loc[key, "strong"] and not after.loc[key, "mirror_blog_only"]
+    assert after.loc[key, "kinds"] == "mirror;newspaper"
 
 
 def test_quality_counts_match_the_row_classification(edit):
