@@ -184,3 +184,13 @@ def test_the_lookup_cache_does_not_change_the_output(sample):
     finally:
         model.CitationStylesElement.xpath_search = patched
         citation._format_cached.cache_clear()
+
+
+def test_a_bibliography_displays_as_its_printed_text_not_a_quoted_string():
+    # Jupyter's text/plain (what a site or a terminal shows) must be the lines, not repr("…\n…")
+    from IPython.core.interactiveshell import InteractiveShell
+
+    bib = clvlib.cite(clvlib.load("sources").head(2))
+    data, _ = InteractiveShell.instance().display_formatter.format(bib)
+    assert data["text/plain"] == str(bib)
+    assert data["text/plain"].count("\n") >= 1 and "\\n" not in data["text/plain"]

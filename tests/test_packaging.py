@@ -62,7 +62,7 @@ def test_makefile_bootstraps_the_venv_from_pyproject():
     assert re.search(r"^test: \$\(STAMP\) browser fonts$", makefile, flags=re.MULTILINE)
     assert "apt-get install -y -qq chromium chromium-driver" in makefile
     # the figures' Khmer and Lao fonts too (a missing glyph fails the figure check)
-    assert re.search(r"^site: \$\(STAMP\) fonts$", makefile, flags=re.MULTILINE)
+    assert re.search(r"^site: \$\(STAMP\) fonts npm$", makefile, flags=re.MULTILINE)
     assert "apt-get install -y -qq fonts-noto-core" in makefile
 
 

@@ -96,6 +96,10 @@ class Bibliography(str):
         obj.note = note
         return obj
 
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        """Plain text as printed (IPython's ``text/plain``), not the quoted ``repr`` of a string."""
+        p.text(str(self))
+
     def _repr_html_(self) -> str:
         if self.style in EXPORTS:
             return f"<pre>{escape(str(self))}</pre>"
