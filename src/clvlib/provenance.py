@@ -268,7 +268,27 @@ def _from_columns(frame: Any, columns: list[Any]) -> None:
         object.__setattr__(frame, "_clvlib_rows", out)
 
 
-class SourcedSeries(pd.Series):
+class _Sourced:
+    """What :class:`SourcedSeries` and :class:`SourcedFrame` share: provenance through pandas'
+    ``__finalize__``, remembered group-bys, and marking rows used when shown."""
+
+    def __finalize__(self, other, method=None, **kwargs):
+        super().__finalize__(other, method=method, **kwargs)
+        _finalize(self, other, method)
+        return self
+
+    def groupby(self, *args, **kwargs):
+        """``groupby`` of pandas, remembered so that aggregates cite each group's rows."""
+        grouped = super().groupby(*args, **kwargs)
+        object.__setattr__(self, "_clvlib_groups", grouped)
+        return grouped
+
+    def __repr__(self) -> str:
+        _mark_shown(self)
+        return super().__repr__()
+
+
+class SourcedSeries(_Sourced, pd.Series):
     """A column of a :class:`SourcedFrame` (or an aggregate of one): a Series that knows its rows' sources."""
 
     _metadata = [*pd.Series._metadata, "_clvlib_rows", "_clvlib_groups"]  # keep pandas' own (the name)
@@ -292,23 +312,9 @@ class SourcedSeries(pd.Series):
     def _constructor_expanddim(self):
         return SourcedFrame
 
-    def __finalize__(self, other, method=None, **kwargs):
-        super().__finalize__(other, method=method, **kwargs)
-        _finalize(self, other, method)
-        return self
-
-    def groupby(self, *args, **kwargs):
-        """:meth:`pandas.Series.groupby`, remembered so that aggregates cite each group's rows."""
-        grouped = super().groupby(*args, **kwargs)
-        object.__setattr__(self, "_clvlib_groups", grouped)
-        return grouped
-
-    def __repr__(self) -> str:
-        _mark_shown(self)
-        return super().__repr__()
 
 
-class SourcedFrame(pd.DataFrame):
+class SourcedFrame(_Sourced, pd.DataFrame):
     """A DataFrame that knows which sources each of its rows comes from (see the module notes).
 
     Showing it (in Jupyter, or ``print``) marks its rows' sources as used.
@@ -348,20 +354,6 @@ class SourcedFrame(pd.DataFrame):
     def _constructor_sliced(self):
         return SourcedSeries
 
-    def __finalize__(self, other, method=None, **kwargs):
-        super().__finalize__(other, method=method, **kwargs)
-        _finalize(self, other, method)
-        return self
-
-    def groupby(self, *args, **kwargs):
-        """:meth:`pandas.DataFrame.groupby`, remembered so that aggregates cite each group's rows."""
-        grouped = super().groupby(*args, **kwargs)
-        object.__setattr__(self, "_clvlib_groups", grouped)
-        return grouped
-
-    def __repr__(self) -> str:
-        _mark_shown(self)
-        return super().__repr__()
 
     def _repr_html_(self) -> str | None:
         _mark_shown(self)

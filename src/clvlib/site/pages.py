@@ -418,12 +418,15 @@ def gallery_page(figs: list[Figure], folder: Path) -> str:
             downloads.append(f"{{download}}`CSV <gallery/{stem}.csv>`")
         alt = " ".join((fig.alt or fig.title).split())
         sources = ", ".join(source_link(s) for s in fig.sources)
+        # the full list of sources is folded: the figure and its downloads come first
+        folded = (f'<details class="clv-sources"><summary>The {len(fig.sources)} source(s) of the '
+                  f"rows drawn</summary>\n\n{sources}\n\n</details>") if sources else ""
         parts.append("\n\n".join(filter(None, [
             f"## {fig.title or fig.name}",
             f"```{{figure}} gallery/{stem}.png\n:alt: {alt}\n:width: 100%\n\n"
             f"{fig.caption or fig.title}\n```",
             f"**Credit:** {fig.credit}" if fig.credit else "",
-            f"**Sources:** {sources}" if sources else "",
             f"**From:** [{fig.notebook}]({fig.notebook}.ipynb) · **Downloads:** "
-            + " · ".join(downloads)])))
+            + " · ".join(downloads),
+            folded])))
     return "\n\n".join(parts) + "\n"
