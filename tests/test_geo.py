@@ -314,3 +314,15 @@ def test_interactive_map_popups_and_offline_html(tmp_path):
     external = re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=[\"']https?://", html)
     assert external == []
     assert "Plotly.newPlot" in html
+
+
+def test_the_derived_boundaries_key_changes_with_the_joining_code(monkeypatch):
+    # a stored joined frame must not outlive a change to the code that joins it
+    from clvlib.catalog import default_data_dir
+    from clvlib.geo import boundary
+
+    before = boundary._cache_key(1, ("LAO",), default_data_dir())
+    real = boundary.sha256
+    monkeypatch.setattr(boundary, "sha256",
+                        lambda p: "edited" if Path(p) == Path(boundary.__file__) else real(p))
+    assert boundary._cache_key(1, ("LAO",), default_data_dir()) != before

@@ -85,9 +85,9 @@ def cache_dir() -> Path:
         path = Path(env).expanduser()
         where = f"{CACHE_ENV}={env}"
     else:
-        import pooch
+        import platformdirs  # what pooch.os_cache uses, without importing pooch and requests
 
-        path = Path(pooch.os_cache("clvlib"))
+        path = Path(platformdirs.user_cache_dir("clvlib"))
         where = "the user cache folder"
     if path.exists() and not path.is_dir():
         raise CacheLocationError(

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from clvlib.catalog import partial_date_bounds
+from clvlib.catalog import partial_date_bounds, split_list
 from clvlib.errors import ClvlibError
 from clvlib.units import UNITS, UnitError, usd_values  # noqa: F401 (re-exported here)
 
@@ -106,7 +106,7 @@ def pick_one(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.Dat
     if sources is not None and "source_ids" in data:
         kinds = sources.set_index("source_id")["kind"].astype(str)
         rank = {kind: i for i, kind in enumerate(KIND_PREFERENCE)}
-        data["_kind"] = [rank.get(kinds.get(str(s).split(";")[0].strip(), "other"), len(rank))
+        data["_kind"] = [rank.get(kinds.get((split_list(s) or [""])[0], "other"), len(rank))
                          for s in data["source_ids"]]
     else:
         data["_kind"] = 0
@@ -426,11 +426,8 @@ def concentration(frame: pd.DataFrame, *, country: str = "KHM", flow: str = "exp
         record["complete"] = bool(len(world)) and record["partners_found"] == len(partners)
         record["hhi_named"] = (round(hhi(pd.Series([share_of[p] for p in partners])), 6)
                                if record["complete"] else float("nan"))
-        ids: list[str] = []
-        for cell in group.get("source_ids", pd.Series(dtype=str)):
-            for sid in str(cell).split(";"):
-                if sid.strip() and sid.strip() not in ids:
-                    ids.append(sid.strip())
+        ids = dict.fromkeys(sid for cell in group.get("source_ids", pd.Series(dtype=str))
+                            for sid in split_list(cell))
         record["source_ids"] = ";".join(ids)
         out.append(record)
     return pd.DataFrame(out)

@@ -255,7 +255,7 @@ def _route_sources(route: Route, provisions: pd.DataFrame | None, instruments: p
 
     provisions = provisions if provisions is not None else load("provisions")
     instruments = instruments if instruments is not None else load("instruments")
-    basis = {b.strip() for cell in route.steps["basis"] for b in str(cell).split(";") if b.strip()}
+    basis = {b for cell in route.steps["basis"] for b in split_list(cell)}
     rows = provisions[provisions["provision_id"].isin(basis)]
     own = instruments[instruments["instrument_id"] == route.instrument_id]
     return sorted(set(provenance.source_ids(rows)) | set(provenance.source_ids(own))

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from clvlib.catalog import split_list
 from clvlib.errors import ClvlibError
 
 _USED: set[str] = set()
@@ -88,12 +89,6 @@ def reset() -> None:
     _USED.clear()
 
 
-def _split(cell: object) -> list[str]:
-    if not isinstance(cell, str):
-        return []
-    return [item.strip() for item in cell.split(";") if item.strip()]
-
-
 def source_columns(frame: pd.DataFrame) -> list[str]:
     """The columns of a frame that hold source ids (``source_ids``, ``date_source_ids``, ``source_ids_x``…).
 
@@ -134,7 +129,7 @@ def join_ids(values: Iterable[object]) -> str:
     """
     ids: set[str] = set()
     for cell in values:
-        ids.update(_split(cell))
+        ids.update(split_list(cell))
     return ";".join(sorted(ids))
 
 
@@ -405,9 +400,9 @@ def row_sources(frame: pd.DataFrame | pd.Series) -> set[str]:
     columns = source_columns(frame) if isinstance(frame, pd.DataFrame) else []
     for col in columns:  # a merged-in frame of one's own may bring its sources in a column
         for cell in frame[col]:
-            ids.update(_split(cell))
+            ids.update(split_list(cell))
     if isinstance(frame, pd.Series) and "source_ids" in str(frame.name):
-        return ids | set(_split(join_ids(frame)))
+        return ids | set(split_list(join_ids(frame)))
     if tracked or columns:
         return ids
     if rows == _LOST:

@@ -219,12 +219,25 @@ def _match_names(frame: gpd.GeoDataFrame, relpath: str, names: pd.DataFrame,
 
 
 def _cache_key(level: int, countries: tuple[str, ...], data_dir: Path) -> str:
+    """Key of the derived boundaries: every input, and the code and libraries that join them.
+
+    The boundary files (sha256), the registry's fixes, the names tables (as the descriptor
+    locates them), this module's source and the geopandas, shapely and pyogrio versions: a
+    change to any of them gives a new key, so a stored frame is never stale.
+    """
+    from importlib.metadata import version
+
+    from clvlib.catalog import Catalog
+
     parts = [str(level), ",".join(countries)]
     parts += [registry()["files"][rel]["sha256"] for rel in _files(level, countries)]
     parts.append(json.dumps(registry().get("fixes", []), sort_keys=True))
-    for name in ("provinces.csv", "province_names.csv"):
-        p = data_dir / name
+    catalog = Catalog(data_dir)
+    for name in ("provinces", "province_names"):
+        p = catalog.table(name).path
         parts.append(sha256(p) if p.exists() else "-")
+    parts.append(sha256(Path(__file__)))
+    parts += [f"{lib}={version(lib)}" for lib in ("geopandas", "shapely", "pyogrio")]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
