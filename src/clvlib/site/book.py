@@ -153,6 +153,7 @@ def run_sphinx(src: Path, html: Path, doctrees: Path, log_file: Path) -> int:
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     status, warnings = io.StringIO(), io.StringIO()
+    log_file.parent.mkdir(parents=True, exist_ok=True)
     try:
         with patch_docutils(src), docutils_namespace():
             app = Sphinx(str(src), str(src), str(html), str(doctrees), "html",
@@ -161,16 +162,33 @@ def run_sphinx(src: Path, html: Path, doctrees: Path, log_file: Path) -> int:
     except KeyboardInterrupt:
         raise
     except Exception as exc:
-        log_file.write_text(status.getvalue() + warnings.getvalue(), encoding="utf-8")
         raise SphinxBuildError(f"Sphinx could not build the book in {src}: {exc} "
                                f"(log: {log_file})") from exc
-    finally:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
+    finally:                                  # the log is written once, whatever happened
         log_file.write_text(status.getvalue() + "\n--- warnings ---\n" + warnings.getvalue(),
                             encoding="utf-8")
     if app.statuscode != 0:
         raise SphinxBuildError(f"Sphinx could not build the book in {src} (log: {log_file})")
     return sum(1 for line in warnings.getvalue().splitlines() if "WARNING" in line)
+
+
+def _stamp_digest(stamp: Path) -> str | None:
+    """The digest recorded in a build stamp, or ``None`` if it is missing or unreadable.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> bad = Path(tempfile.mkdtemp()) / STAMP
+    >>> _ = bad.write_text('{"digest": "ab')
+    >>> _stamp_digest(bad) is None, _stamp_digest(bad.with_name("none")) is None
+    (True, True)
+    """
+    try:
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    digest = recorded.get("digest") if isinstance(recorded, dict) else None
+    return digest if isinstance(digest, str) else None
 
 
 def build_digest(notebooks_dir: Path, data_dir: Path | None, *, student: bool,
@@ -281,8 +299,7 @@ def build(out: Path = Path("_build"), notebooks: Path | None = None,
     out.mkdir(parents=True, exist_ok=True)
     _recover(final)
     digest = build_digest(folder, data_dir, student=student, with_handouts=handouts_pdf)
-    stamp = final / STAMP
-    if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")).get("digest") == digest:
+    if _stamp_digest(final / STAMP) == digest:
         log(f"{final} is up to date (nothing changed)")
         return final / "index.html"
     books = [(p, teach.read_notebook(p)) for p in paths]  # names a broken notebook

@@ -14,12 +14,17 @@ True
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from clvlib.cache import write_atomic
 from clvlib.errors import ClvlibError
+
+TIMEOUT = 180.0
+"""Seconds Chromium may take to print one page before it is killed."""
 
 
 class HandoutError(ClvlibError):
@@ -68,36 +73,54 @@ def print_pages(pages: list[Path], target: Path, cache: Path, workers: int = 2) 
         results.append((page, cached))
         if not cached.is_file():
             todo.append((page, cached))
-    running: list[tuple[subprocess.Popen, Path, Path, str]] = []
+    running: list[tuple[subprocess.Popen, Path, Path, str, Path]] = []
     try:
         while todo or running:
             while todo and len(running) < workers:
                 page, cached = todo.pop(0)
+                # a unique temporary name in the cache folder: builds sharing it never collide
+                fd, tmp = tempfile.mkstemp(dir=cache, prefix=f".{page.stem}-", suffix=".pdf.tmp")
+                os.close(fd)            # Chromium overwrites it; an empty file is no PDF
+                partial = Path(tmp)
                 profile = tempfile.mkdtemp(prefix="clvlib-chromium-")
-                partial = cached.with_suffix(".partial.pdf")
-                proc = subprocess.Popen(_command(binary, page, partial, profile),
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        stdin=subprocess.DEVNULL)
-                running.append((proc, page, cached, profile))
-            proc, page, cached, profile = running.pop(0)
-            proc.wait(timeout=180)
+                try:
+                    proc = subprocess.Popen(_command(binary, page, partial, profile),
+                                            stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+                except OSError as exc:
+                    shutil.rmtree(profile, ignore_errors=True)
+                    partial.unlink(missing_ok=True)
+                    raise HandoutError(f"cannot start {binary} to print {page.name}: "
+                                       f"{exc}") from exc
+                running.append((proc, page, cached, profile, partial))
+            proc, page, cached, profile, partial = running[0]
+            try:
+                proc.wait(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                raise HandoutError(f"Chromium did not print {page.name} to PDF within "
+                                   f"{TIMEOUT:g} s (stopped)") from None
+            running.pop(0)
             shutil.rmtree(profile, ignore_errors=True)
-            partial = cached.with_suffix(".partial.pdf")
-            if proc.returncode != 0 or not partial.is_file() or partial.read_bytes()[:5] != b"%PDF-":
+            ok = (proc.returncode == 0 and partial.is_file()
+                  and partial.read_bytes()[:5] == b"%PDF-")
+            if not ok:
+                partial.unlink(missing_ok=True)
                 raise HandoutError(f"Chromium could not print {page.name} to PDF "
                                    f"(exit status {proc.returncode})")
-            partial.replace(cached)
+            os.replace(partial, cached)
     finally:
-        for proc, _page, _cached, profile in running:
+        for proc, _page, _cached, profile, partial in running:
             proc.kill()
             proc.wait()
             shutil.rmtree(profile, ignore_errors=True)
-    for old in cache.glob("*.pdf"):
-        if old not in {c for _, c in results}:
+            partial.unlink(missing_ok=True)
+    keep = {c for _, c in results}
+    for old in cache.glob("*.pdf"):       # temporary prints end in .pdf.tmp: never matched
+        if old not in keep:
             old.unlink(missing_ok=True)
     written = []
     for page, cached in results:
         out = target / f"{page.stem}.pdf"
-        shutil.copyfile(cached, out)
+        write_atomic(out, cached.read_bytes())
         written.append(out)
     return written
