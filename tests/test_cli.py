@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import clvlib
 from clvlib.cli import main
 
@@ -106,3 +108,25 @@ def test_notebooks_copies_the_series_and_keeps_edited_ones(tmp_path, capsys):
     capsys.readouterr()
     assert main(["notebooks", str(a_file)]) == 1
     assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_notebooks_into_a_read_only_folder_is_a_named_error_and_leaves_nothing(
+        tmp_path, capsys, monkeypatch):
+    import errno
+    import os
+
+    from clvlib.notebooks import NotebookCopyError, copy_series
+
+    def read_only(src, dst):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dst))
+
+    target = tmp_path / "mine"
+    target.mkdir()
+    monkeypatch.setattr(os, "replace", read_only)   # what a read-only file system does
+    assert main(["notebooks", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("clvlib: error: cannot write ") and "Read-only file system" in err
+    assert "Traceback" not in err and "00_start_here.ipynb" in err
+    assert list(target.iterdir()) == []              # no temporary file, no half-written notebook
+    with pytest.raises(NotebookCopyError, match="00_start_here.ipynb"):
+        copy_series(target)

@@ -251,3 +251,15 @@ def test_an_exercise_whose_solution_lost_its_tag_is_caught(series):
     with pytest.raises(guide.MissingAnswerError,
                        match="01_history.ipynb: Exercise 2 has no code cell tagged 'solution'"):
         guide.guide_markdown(_books(series))
+
+
+def test_a_broken_notebook_is_named(series):
+    from clvlib.teach import BrokenNotebookError
+
+    broken = series / "04_geography.ipynb"
+    broken.write_text('{"cells": [', encoding="utf-8")
+    with pytest.raises(BrokenNotebookError, match="04_geography.ipynb: not a readable notebook"):
+        guide.guide_markdown(_books(series))
+    broken.write_text('{"nbformat": 4, "cells": "not a list"}', encoding="utf-8")
+    with pytest.raises(BrokenNotebookError, match="04_geography.ipynb"):
+        guide.read_lesson(broken)

@@ -106,3 +106,46 @@ def test_an_unreadable_manifest_is_named(data_copy):
     assert [p.code for p in report.problems] == ["bad-manifest"]
     with pytest.warns(ManifestWarning, match="cannot read the manifest"):
         clvlib.load("eras", data_dir=data_copy)
+
+
+def test_update_manifest_on_broken_data_writes_nothing_and_fails(edit, data_copy, capsys):
+    def break_a_date(header, rows):
+        rows[0]["start"] = "1975-13-45"
+    edit("eras.csv", break_a_date)
+    manifest = data_copy / "manifest.json"
+    before = manifest.read_bytes()
+    assert main(["--data-dir", str(data_copy), "validate", "--update-manifest",
+                 "--no-frictionless"]) == 1
+    out, err = capsys.readouterr()
+    assert manifest.read_bytes() == before           # broken files are not recorded as deliberate
+    assert "wrote" not in out and "manifest.json not written" in err
+    assert "eras.csv" in out and "1975-13-45" in out  # the problem that blocked it is shown
+    assert "manifest-mismatch" not in out            # not blamed on the manifest as well
+    # once fixed the same command writes it, and validate passes
+    edit("eras.csv", lambda header, rows: rows[0].update(start="1975-04-18"))
+    assert main(["--data-dir", str(data_copy), "validate", "--update-manifest",
+                 "--no-frictionless"]) == 0
+    assert manifest.read_bytes() != before and "PASSED" in capsys.readouterr().out
+    catalog._CACHE.clear()
+    assert clvlib.validate(data_dir=data_copy, use_frictionless=False).ok
+
+
+def test_update_manifest_in_a_read_only_data_folder_is_a_named_error(data_copy, capsys,
+                                                                    monkeypatch):
+    import errno
+    import os
+
+    def read_only(src, dst):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dst))
+
+    (data_copy / "manifest.json").unlink()
+    files = sorted(p.name for p in data_copy.iterdir())
+    monkeypatch.setattr(os, "replace", read_only)    # tests run as root: chmod would not stop it
+    assert main(["--data-dir", str(data_copy), "validate", "--update-manifest",
+                 "--no-frictionless"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("clvlib: error: cannot write ") and "manifest.json" in err
+    assert "Read-only file system" in err and "Traceback" not in err
+    assert sorted(p.name for p in data_copy.iterdir()) == files   # no temporary file left
+    with pytest.raises(catalog.ManifestWriteError, match="manifest.json: Read-only"):
+        write_manifest(data_copy)

@@ -48,3 +48,38 @@ def test_student_copies_execute_and_regenerate_identically(tmp_path):
     for path in first:
         stubs = [c for c in executed[path].cells if teach.STUB_TAG in teach.tags(c)]
         assert stubs and all(not c.outputs for c in stubs), path.name
+
+
+def test_a_failed_write_keeps_the_old_copy_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    import pytest
+
+    first = teach.write_student_copies(tmp_path / "a")
+    before = {p.name: p.read_bytes() for p in (tmp_path / "a").iterdir()}
+
+    def full(src, dst):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(OSError, match="No space left"):
+        teach.write_notebook(nbformat.v4.new_notebook(), first[0])
+    assert {p.name: p.read_bytes() for p in (tmp_path / "a").iterdir()} == before
+
+
+def test_notebook_copies_are_written_through_the_one_atomic_write_helper(tmp_path, monkeypatch):
+    from clvlib import cache
+    from clvlib.notebooks import copy_series
+
+    written = []
+    real = cache.write_atomic
+
+    def recording(path, data):
+        written.append(path)
+        real(path, data)
+
+    monkeypatch.setattr(cache, "write_atomic", recording)
+    students = teach.write_student_copies(tmp_path / "student")
+    copies = [path for path, _ in copy_series(tmp_path / "mine")]
+    assert written == students + copies and len(students) == len(teach.notebooks())

@@ -49,7 +49,7 @@ from typing import Any
 import pandas as pd
 
 from clvlib import cache
-from clvlib.errors import DataError, ManifestWarning, Problem, UnknownTableError
+from clvlib.errors import ClvlibError, DataError, ManifestWarning, Problem, UnknownTableError
 
 DATA_DIR_ENV = "CLVLIB_DATA_DIR"
 """Environment variable that points clvlib at another data folder."""
@@ -764,6 +764,12 @@ class Catalog:
         Run it (or ``clvlib validate --update-manifest``) after every deliberate data
         edit and in the data release step.
 
+        Raises
+        ------
+        ManifestWriteError
+            The manifest cannot be written (read-only or full data folder, no
+            permission); the manifest already there is left as it was.
+
         Examples
         --------
         >>> import shutil, tempfile
@@ -777,7 +783,11 @@ class Catalog:
                                           "--update-manifest after editing the data",
                            "files": self.manifest()}, indent=2, sort_keys=True) + "\n"
         path = self.data_dir / MANIFEST
-        cache.write_atomic(path, text.encode("utf-8"))
+        try:
+            cache.write_atomic(path, text.encode("utf-8"))
+        except OSError as exc:
+            raise ManifestWriteError(f"cannot write {path}: {exc.strerror or exc}; "
+                                     "is the data folder writable?") from exc
         return path
 
     def manifest_problems(self) -> list[Problem]:
@@ -904,6 +914,20 @@ def _manifest_difference(recorded: dict[str, Any], now: dict[str, Any]) -> str:
         parts.append(f"sha256 {str(now.get('sha256'))[:12]}… where the manifest records "
                      f"{str(recorded.get('sha256'))[:12]}…")
     return "the file differs from the manifest: " + " and ".join(parts)
+
+
+MANIFEST_CODES = frozenset({"manifest-missing", "manifest-mismatch", "bad-manifest"})
+"""Problem codes that only say the manifest is missing, stale or unreadable (not the data)."""
+
+
+class ManifestWriteError(ClvlibError, OSError):
+    """``manifest.json`` cannot be written to the data folder (read-only, full, no permission).
+
+    Examples
+    --------
+    >>> issubclass(ManifestWriteError, ClvlibError)
+    True
+    """
 
 
 def write_manifest(data_dir: Path | str | None = None) -> Path:

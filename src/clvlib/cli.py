@@ -23,8 +23,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clvlib.errors import ClvlibError
+
+if TYPE_CHECKING:
+    from clvlib.catalog import Report
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -120,12 +124,10 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             for path, what in copied:
                 print(f"{what}: {path}")
         elif args.command == "validate":
-            if args.update_manifest:
-                from clvlib.catalog import write_manifest
-
-                print(f"wrote {write_manifest(args.data_dir)}")
             report = clvlib.validate(data_dir=args.data_dir,
                                      use_frictionless=not args.no_frictionless)
+            if args.update_manifest:
+                return _update_manifest(report, args.data_dir)
             print(report)
             return 0 if report.ok else 1
         elif args.command == "build":
@@ -148,5 +150,41 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return 0
 
 
-if __name__ == "__main__":  # pragma: no cover
+def _update_manifest(report: Report, data_dir: Path | None) -> int:
+    """Write the manifest only when the data passes every check but the manifest's own.
+
+    A manifest records the files as they are; writing it for broken data would make
+    the broken files look deliberate. So the data is validated first: with any
+    problem other than a missing, stale or unreadable manifest, nothing is written
+    and the status is 1.
+
+    Examples
+    --------
+    >>> import shutil, tempfile
+    >>> from clvlib.catalog import default_data_dir
+    >>> copy = Path(tempfile.mkdtemp()) / "data"
+    >>> _ = shutil.copytree(default_data_dir(), copy)
+    >>> main(["--data-dir", str(copy), "validate", "--update-manifest",
+    ...       "--no-frictionless"])  # doctest: +ELLIPSIS
+    wrote .../manifest.json
+    clvlib validate: ...
+    PASSED (project rules): ...
+    0
+    """
+    from dataclasses import replace
+
+    from clvlib.catalog import MANIFEST_CODES, write_manifest
+
+    blocking = [p for p in report.problems if p.code not in MANIFEST_CODES]
+    if blocking:
+        print(replace(report, problems=blocking))
+        print("clvlib: error: manifest.json not written: the data has the problems above; "
+              "fix them and run clvlib validate --update-manifest again", file=sys.stderr)
+        return 1
+    print(f"wrote {write_manifest(data_dir)}")
+    # the manifest now matches the files, and the data's own checks passed: that is the report
+    print(replace(report, problems=[]))
+    return 0
+
+  # pragma: no cover
     sys.exit(main())

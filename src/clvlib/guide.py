@@ -30,9 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from .errors import ClvlibError
+from .teach import read_notebook
 
 PLAN_FILE = "teaching_plan.yml"
 
@@ -113,6 +112,8 @@ def read_lesson(path: Path) -> Lesson:
 
     Raises
     ------
+    clvlib.teach.BrokenNotebookError
+        If the file is not a readable notebook (not JSON, not nbformat, unreadable).
     NotebookFormatError
         If the notebook has no parsable "Time to learn" or no "Discussion questions".
     MissingAnswerError
@@ -128,7 +129,7 @@ def read_lesson(path: Path) -> Lesson:
     True
     """
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     cells = nb.cells
     title = path.stem
     time = None

@@ -12,10 +12,9 @@ Examples
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from clvlib import paths
+from clvlib import cache, paths
 from clvlib.errors import ClvlibError
 
 
@@ -28,7 +27,10 @@ def copy_series(folder: Path, *, force: bool = False) -> list[tuple[Path, str]]:
 
     A notebook already there and identical is left alone (``"unchanged"``); one that
     differs (the user edited it) is kept (``"kept (yours differs; --force to
-    replace)"``) unless ``force``. Nothing else in the folder is touched.
+    replace)"``) unless ``force``. Nothing else in the folder is touched. Each
+    notebook is written whole or not at all (:func:`clvlib.cache.write_atomic`:
+    a unique temporary name, then a rename), so an interrupted or failed copy
+    leaves no half-written notebook and no temporary file.
 
     Parameters
     ----------
@@ -41,6 +43,12 @@ def copy_series(folder: Path, *, force: bool = False) -> list[tuple[Path, str]]:
     -------
     list of (Path, str)
         Each notebook's path in ``folder`` and what was done.
+
+    Raises
+    ------
+    NotebookCopyError
+        ``folder`` is a file, cannot be created, or a notebook cannot be read or
+        written there (read-only, full, no permission); the message names the file.
     """
     folder = Path(folder).expanduser()
     if folder.exists() and not folder.is_dir():
@@ -56,18 +64,23 @@ def copy_series(folder: Path, *, force: bool = False) -> list[tuple[Path, str]]:
     done = []
     for nb in series:
         target = folder / nb.name
-        if target.exists():
-            if target.read_bytes() == nb.read_bytes():
-                done.append((target, "unchanged"))
-                continue
-            if not force:
-                done.append((target, "kept (yours differs; --force to replace)"))
-                continue
-            what = "replaced"
-        else:
-            what = "copied"
-        partial = target.with_name(target.name + ".partial")
-        shutil.copyfile(nb, partial)
-        partial.replace(target)
+        try:
+            wanted = nb.read_bytes()
+        except OSError as exc:
+            raise NotebookCopyError(f"cannot read {nb}: {exc.strerror or exc}") from exc
+        try:
+            if target.exists():
+                if target.read_bytes() == wanted:
+                    done.append((target, "unchanged"))
+                    continue
+                if not force:
+                    done.append((target, "kept (yours differs; --force to replace)"))
+                    continue
+                what = "replaced"
+            else:
+                what = "copied"
+            cache.write_atomic(target, wanted)
+        except OSError as exc:
+            raise NotebookCopyError(f"cannot write {target}: {exc.strerror or exc}") from exc
         done.append((target, what))
     return done

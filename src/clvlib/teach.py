@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import copy as _copy
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -164,25 +162,29 @@ def _check_out_folder(out: Path) -> None:
 
 
 def write_notebook(nb: Any, target: Path) -> None:
-    """Write a notebook atomically (a temporary file in the same folder, then a rename).
+    """Write a notebook whole or not at all (:func:`clvlib.cache.write_atomic`).
+
+    The text is what :func:`nbformat.write` writes (UTF-8, ending in a newline), so
+    writing the same notebook again gives a byte-identical file. An :class:`OSError`
+    (read-only or full folder) leaves the target as it was and no temporary file.
 
     Examples
     --------
-    Write a copy next to the original::
-
-        write_notebook(read_notebook(path), path.with_suffix(".copy.ipynb"))
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "copy.ipynb"
+    >>> nb = read_notebook(notebooks()[0])
+    >>> write_notebook(nb, target); first = target.read_bytes()
+    >>> write_notebook(nb, target); target.read_bytes() == first, [p.name for p in target.parent.iterdir()]
+    (True, ['copy.ipynb'])
     """
     import nbformat
 
-    target = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            nbformat.write(nb, fh)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from clvlib.cache import write_atomic
+
+    text = nbformat.writes(nb)
+    if not text.endswith("\n"):
+        text += "\n"
+    write_atomic(Path(target), text.encode("utf-8"))
 
 
 def write_student_copies(out: Path, notebooks_dir: Path | None = None) -> list[Path]:
