@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .catalog import split_list
 from .errors import ClvlibError
 from .teach import read_notebook
 
@@ -449,18 +450,12 @@ class GlossaryError(GuideError):
     """A glossary row gives an equivalent without its source, or a source without an equivalent."""
 
 
-def _items(value: Any) -> list[str]:
-    if not isinstance(value, str):
-        return []
-    return [item.strip() for item in str(value).split(";") if item.strip()]
-
-
 def _check_glossary(terms: Any) -> None:
     for position, row in enumerate(terms.itertuples(index=False), start=2):
         for code, language in LANGUAGES:
             word = getattr(row, code)
             has_word = isinstance(word, str) and word.strip() != ""
-            has_source = bool(_items(getattr(row, f"{code}_source_ids")))
+            has_source = bool(split_list(getattr(row, f"{code}_source_ids")))
             if has_word != has_source:
                 what = (f"gives a {language} equivalent without {code}_source_ids" if has_word
                         else f"cites {code}_source_ids but gives no {language} equivalent")
@@ -520,19 +515,19 @@ def glossary_markdown(*, data_dir: Path | None = None) -> str:
     out.append("")
     for row in terms.itertuples(index=False):
         out += [f"(term-{row.term_id})=", f"## {row.term}", "",
-                f"{row.definition} (Sources: {cite(_items(row.source_ids))}.)", ""]
+                f"{row.definition} (Sources: {cite(split_list(row.source_ids))}.)", ""]
         for code, language in LANGUAGES:
             word = getattr(row, code)
             if isinstance(word, str) and word.strip():
                 out.append(f"- **{language}:** {word} (source: "
-                           f"{cite(_items(getattr(row, f'{code}_source_ids')))})")
+                           f"{cite(split_list(getattr(row, f'{code}_source_ids')))})")
             else:
                 out.append(f"- **{language}:** — (no source read gives one)")
         out.append("")
-        books = _items(row.notebooks)
+        books = split_list(row.notebooks)
         if books:
             out += ["Met in: " + ", ".join(f"[{b}]({b}.ipynb)" for b in books) + ".", ""]
-        related = _items(row.see_also)
+        related = split_list(row.see_also)
         if related:
             out += ["See also: " + ", ".join(ref(t) for t in related) + ".", ""]
         if isinstance(row.notes, str) and row.notes.strip():
