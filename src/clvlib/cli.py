@@ -186,5 +186,6 @@ def _update_manifest(report: Report, data_dir: Path | None) -> int:
     print(replace(report, problems=[]))
     return 0
 
-  # pragma: no cover
+
+if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
