@@ -99,7 +99,8 @@ def write_source(src: Path, books: list[tuple[Path, Any]], executed: dict[Path, 
     src = Path(src)
     src.mkdir(parents=True, exist_ok=True)
     written: set[Path] = set()
-    apa = pages.apa_index(data_dir)
+    entries = pages.apa_entries(data_dir)   # every source formatted once, for the links and the page
+    apa = pages.apa_index(entries=entries)
     ids = set(load("sources", data_dir=data_dir)["source_id"].astype(str))
     _write(src / "conf.py", conf_py(student=student), written)
     _write(src / "index.md", pages.landing(books, student=student, root=ROOT), written)
@@ -120,7 +121,7 @@ def write_source(src: Path, books: list[tuple[Path, Any]], executed: dict[Path, 
     _write(src / "data" / "datapackage.json", (cat.data_dir / "datapackage.json").read_bytes(),
            written)
     _write(src / "data.md", pages.data_page(data_dir), written)
-    _write(src / "bibliography.md", pages.bibliography_page(data_dir), written)
+    _write(src / "bibliography.md", pages.bibliography_page(data_dir, entries=entries), written)
     if not student:
         _write(src / "guide.md", guide.guide_markdown([p for p, _ in books]), written)
     _write(src / "glossary.md", guide.glossary_markdown(data_dir=data_dir), written)

@@ -199,8 +199,11 @@ def data_page(data_dir: Path | None = None) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def bibliography_page(data_dir: Path | None = None) -> str:
+def bibliography_page(data_dir: Path | None = None, *, entries: dict[str, str] | None = None) -> str:
     """The bibliography: every source, its anchor being its source id.
+
+    ``entries`` is :func:`apa_entries`'s result when the caller has it already (formatting
+    every source with citeproc takes a second or two; the build does it once).
 
     Examples
     --------
@@ -208,22 +211,33 @@ def bibliography_page(data_dir: Path | None = None) -> str:
     >>> '<span class="clv-anchor" id="' in page
     True
     """
-    from clvlib import citation
-    from clvlib.data import load
-
-    sources = load("sources", data_dir=data_dir).sort_values("source_id")
+    entries = entries if entries is not None else apa_entries(data_dir)
     items = "\n".join(
-        f'- <span class="clv-anchor" id="{html.escape(str(row["source_id"]))}"></span>'
-        f'`{row["source_id"]}`: {citation.format_apa(row)}'
-        for _, row in sources.iterrows())
+        f'- <span class="clv-anchor" id="{html.escape(sid)}"></span>`{sid}`: {entries[sid]}'
+        for sid in sorted(entries))
     return "\n\n".join([
         "# Bibliography",
-        f"All {len(sources)} sources recorded in `data/sources.csv`, by source id. Tables cite "
+        f"All {len(entries)} sources recorded in `data/sources.csv`, by source id. Tables cite "
         "these ids; `clvlib.cite(table)` gives the same entries in APA or BibTeX.",
         items]) + "\n"
 
 
-def apa_index(data_dir: Path | None = None) -> dict[str, str]:
+def apa_entries(data_dir: Path | None = None) -> dict[str, str]:
+    """Each source id's APA line (plain text), every source of the table.
+
+    Examples
+    --------
+    >>> apa_entries()["pycountry_26_2_16"].startswith("Python Package Index. (2026).")
+    True
+    """
+    from clvlib import citation
+    from clvlib.data import load
+
+    sources = load("sources", data_dir=data_dir)
+    return {str(row["source_id"]): citation.format_apa(row).strip() for _, row in sources.iterrows()}
+
+
+def apa_index(data_dir: Path | None = None, *, entries: dict[str, str] | None = None) -> dict[str, str]:
     """Each source's APA line, mapped to its source id (to link printed bibliographies).
 
     Examples
@@ -232,11 +246,8 @@ def apa_index(data_dir: Path | None = None) -> dict[str, str]:
     >>> len(index) > 10
     True
     """
-    from clvlib import citation
-    from clvlib.data import load
-
-    sources = load("sources", data_dir=data_dir)
-    return {citation.format_apa(row).strip(): str(row["source_id"]) for _, row in sources.iterrows()}
+    entries = entries if entries is not None else apa_entries(data_dir)
+    return {text: sid for sid, text in entries.items()}
 
 
 def link_sources(text: str, apa: dict[str, str], ids: set[str]) -> str:
