@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from clvlib.catalog import split_list
+from clvlib.values import split_list
 
 VERDICTS = ("supported", "partly supported", "contradicted", "not checkable with this data",
             "opinion/interpretation")

@@ -16,9 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from clvlib.catalog import partial_date_bounds, split_list
 from clvlib.errors import ClvlibError
 from clvlib.units import UNITS, UnitError, usd_values  # noqa: F401 (re-exported here)
+from clvlib.values import partial_date_bounds, split_list
 
 BASIS_PREFERENCE = ("reporter", "mirror")
 """A country's own statistics first, then its partners' (mirror) figures."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from clvlib.catalog import split_list
+from clvlib.values import split_list
 
 STRONG_KINDS = ("official", "statistics", "legal_text", "news_agency", "newspaper", "broadcaster")
 """Source kinds that make a row strong evidence."""

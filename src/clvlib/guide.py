@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalog import split_list
 from .errors import ClvlibError
 from .teach import read_notebook
+from .values import split_list
 
 PLAN_FILE = "teaching_plan.yml"
 

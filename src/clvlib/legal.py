@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from clvlib.catalog import partial_date_bounds, partial_date_problem, split_list
 from clvlib.errors import ClvlibError
+from clvlib.values import partial_date_bounds, partial_date_problem, split_list
 
 PLANES = ("international", "domestic")
 UNKNOWN = "unknown"

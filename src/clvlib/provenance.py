@@ -42,8 +42,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from clvlib.catalog import split_list
 from clvlib.errors import ClvlibError
+from clvlib.values import split_list
 
 _USED: set[str] = set()
 _LOST = "lost"

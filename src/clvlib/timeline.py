@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from clvlib.catalog import partial_date_bounds, partial_date_problem, split_list
+from clvlib.values import partial_date_bounds, partial_date_problem, split_list
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from clvlib import figures
-from clvlib.catalog import partial_date_bounds
 from clvlib.geo.boundary import TRIANGLE_COUNTRIES, boundaries
 from clvlib.geo.membership import members
+from clvlib.values import partial_date_bounds
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -128,8 +128,8 @@ def project_geometries(*, data_dir: Path | str | None = None) -> gpd.GeoDataFram
     import geopandas as gpd
     from shapely.geometry import LineString, MultiPoint, Point
 
-    from clvlib.catalog import split_list
     from clvlib.data import load
+    from clvlib.values import split_list
 
     projects = load("projects", data_dir=data_dir)
     places = load("places", data_dir=data_dir).set_index("place_id")

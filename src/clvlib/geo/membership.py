@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from clvlib.catalog import partial_date_bounds, partial_date_problem
 from clvlib.errors import ClvlibError
+from clvlib.values import partial_date_bounds, partial_date_problem
 
 # ----------------------------------------------------------------------------- membership
 
