@@ -105,3 +105,19 @@ def test_a_year_without_any_row_still_gets_a_tick():
     assert 2024 not in set(c["year"])
     fig = econ.plot_concentration(c)
     assert [int(t) for t in fig.axes[1].get_xticks()] == [2022, 2023, 2024, 2025]
+
+
+def test_coverage_counts_only_own_full_years_and_all_flows_needs_every_flow():
+    t = pd.concat([sample(), rows(
+        ("KHM", "USA", "imports", "2022", "2022", "KHM", 0.3, "USD billion", "ui22"),
+        # a mirror import figure for 2023 must not cover Cambodia's own 2023 imports
+        ("KHM", "USA", "imports", "2023", "2023", "USA", 0.4, "USD billion", "mi23"),
+    )])
+    c = econ.coverage(t, partners=["USA", "CHN"], years=range(2022, 2024))
+    assert c.loc[("exports", "USA"), [2022, 2023]].tolist() == [True, True]
+    assert c.loc[("imports", "USA"), [2022, 2023]].tolist() == [True, False]
+    assert c.loc[("all flows", "USA"), [2022, 2023]].tolist() == [True, False]
+    # China: 2022 full year, 2023 only a half year
+    assert c.loc[("exports", "CHN"), [2022, 2023]].tolist() == [True, False]
+    assert c.loc[("exports", "USA"), "years_covered"] == 2
+    assert c.loc[("all flows", "CHN"), "years_covered"] == 0

@@ -116,8 +116,22 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _date_parts(text: str) -> list[int]:
-    return [int(p) for p in text.split("-")]
+def csl_date(text: object) -> dict[str, Any] | None:
+    """A partial date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) as a CSL date, keeping its precision.
+
+    ``None`` for an empty or unparseable value.
+
+    Examples
+    --------
+    >>> csl_date("2015-12")
+    {'date-parts': [[2015, 12]]}
+    >>> csl_date("") is None, csl_date("circa 1979") is None
+    (True, True)
+    """
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", str(text or "").strip())
+    if not match:
+        return None
+    return {"date-parts": [[int(p) for p in match.groups() if p]]}
 
 
 def csl_item(row: pd.Series | dict) -> dict[str, Any]:
@@ -143,9 +157,9 @@ def csl_item(row: pd.Series | dict) -> dict[str, Any]:
         item["author"] = [{"literal": a} for a in (authors or [publisher])]
     if publisher:  # a web page names its site once (as container), other kinds their publisher
         item["container-title" if item["type"] == "webpage" else "publisher"] = publisher
-    published = _text(get("published"))
-    if published:
-        item["issued"] = {"date-parts": [_date_parts(published)]}
+    issued = csl_date(_text(get("published")))
+    if issued:
+        item["issued"] = issued
     accessed = get("accessed")
     if accessed is not None and not (not isinstance(accessed, str) and pd.isna(accessed)) and accessed != "":
         stamp = pd.Timestamp(accessed)

@@ -433,6 +433,48 @@ def concentration(frame: pd.DataFrame, *, country: str = "KHM", flow: str = "exp
     return pd.DataFrame(out)
 
 
+def coverage(frame: pd.DataFrame, *, country: str = "KHM",
+             flows: tuple[str, ...] | list[str] = ("exports", "imports"),
+             partners: tuple[str, ...] | list[str] = MAIN_PARTNERS + ("ASEAN", "WLD"),
+             years: range = range(2015, 2025)) -> pd.DataFrame:
+    """Which partner-years the country's own full-year statistics cover, flow by flow.
+
+    A year counts for a partner when the table holds a full calendar-year figure
+    of that flow, reported by ``country`` itself (the rows :func:`concentration`
+    uses). A year counts for the ``"all flows"`` rows only when every flow in
+    ``flows`` is covered.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows indexed by (``flow``, ``partner``); one boolean column per year and
+        ``years_covered``, the number of those years covered.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"country": ["KHM"] * 3, "partner": ["USA", "USA", "USA"],
+    ...     "flow": ["exports", "imports", "exports"], "period_start": ["2022", "2022", "2023-01"],
+    ...     "period_end": ["2022", "2022", "2023-06"], "reporter": ["KHM"] * 3})
+    >>> c = coverage(t, partners=["USA"], years=range(2022, 2024))
+    >>> row = c.loc[("all flows", "USA")]
+    >>> bool(row[2022]), bool(row[2023]), int(row["years_covered"])
+    (True, False, 1)
+    """
+    own = frame[(frame["country"] == country) & (frame["reporter"] == country)
+                & frame["partner"].isin(list(partners)) & frame["flow"].isin(list(flows))]
+    own = full_years(own) if len(own) else own.assign(year=pd.Series(dtype="int64"))
+    have = set(zip(own["flow"], own["partner"], own["year"].astype(int), strict=True))
+    table = {}
+    for flow in [*flows, "all flows"]:
+        for partner in partners:
+            wanted = flows if flow == "all flows" else [flow]
+            table[(flow, partner)] = {y: all((f, partner, y) in have for f in wanted) for y in years}
+    out = pd.DataFrame.from_dict(table, orient="index")
+    out.index = pd.MultiIndex.from_tuples(out.index, names=["flow", "partner"])
+    out["years_covered"] = out[list(years)].sum(axis=1).astype(int)
+    return out
+
+
 _PARTNER_COLOURS = {"USA": "#56B4E9", "JPN": "#000000", "EUU": "#7F7F7F", "ASEAN": "#0072B2"}
 """Partners outside the kit's country colours (figures.COUNTRY_COLOURS); markers tell them apart too."""
 

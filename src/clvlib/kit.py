@@ -30,13 +30,6 @@ def _cff() -> dict[str, Any]:
     return yaml.safe_load(paths.citation_file().read_text(encoding="utf-8"))
 
 
-def _date(text: object) -> dict[str, Any] | None:
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", str(text or "").strip())
-    if not match:
-        return None
-    return {"date-parts": [[int(p) for p in match.groups() if p]]}
-
-
 def _authors(cff: dict[str, Any]) -> list[dict[str, str]]:
     out = []
     for person in cff.get("authors", []):
@@ -84,7 +77,7 @@ def kit_item(*, data_version: str | None = None, table: str | None = None,
         item["URL"] = url
     if software:
         item.update(id="clvlib", type="software", title=cff["title"], version=str(cff.get("version", "")))
-        issued = _date(cff.get("date-released"))
+        issued = citation.csl_date(cff.get("date-released"))
     else:
         if data_version is None:
             from clvlib.data import data_version as current
@@ -92,7 +85,7 @@ def kit_item(*, data_version: str | None = None, table: str | None = None,
             data_version = current()
         item.update(id="clvlib_data", type="dataset", version=data_version,
                     title="clvlib data" + (f": the {table} table" if table else ""))
-        issued = _date(data_release_date(data_version))
+        issued = citation.csl_date(data_release_date(data_version))
     if issued:
         item["issued"] = issued
     return item
