@@ -98,3 +98,55 @@ def test_every_weak_row_of_the_core_tables_says_so_in_its_notes():
             notes = {row[key]: row["notes"] for row in csv.DictReader(fh)}
         unmarked = sorted(k for k in weak if "Weak evidence" not in notes[k])
         assert not unmarked, f"{table}: weak rows without a 'Weak evidence' note: {unmarked}"
+
+
+def _recount_core(data_dir):
+    """Strong and copy-only rows of the core tables, counted straight from the CSV files."""
+    import csv
+
+    kinds = {r["source_id"]: r["kind"]
+             for r in csv.DictReader(open(data_dir / "sources.csv", encoding="utf-8"))}
+    rows = strong = copies = 0
+    for table in evidence.CORE_TABLES:
+        for r in csv.DictReader(open(data_dir / f"{table}.csv", encoding="utf-8")):
+            cited = [kinds[s.strip()] for s in r["source_ids"].split(";") if s.strip()]
+            rows += 1
+            strong += any(k in evidence.STRONG_KINDS for k in cited)
+            copies += all(k in evidence.COPY_OR_BLOG_KINDS for k in cited)
+    return rows, strong, copies
+
+
+def test_the_data_page_overview_states_the_core_counts_of_the_files():
+    from clvlib.catalog import default_data_dir
+    from clvlib.site.pages import data_page
+
+    rows, strong, copies = _recount_core(default_data_dir())
+    page = data_page()
+    assert page.index("## Evidence quality at a glance") < page.index("## ", page.index("at a glance") + 1)
+    assert f"**{strong} of {rows} rows ({strong / rows:.1%})**" in page
+    assert f"**{copies}** rest only on copies" in page
+
+
+def test_a_reclassified_source_changes_the_overview(edit):
+    from clvlib.catalog import default_data_dir
+    from clvlib.site.pages import evidence_overview
+
+    _, strong_before, copies_before = _recount_core(default_data_dir())
+    data = edit("sources.csv", lambda header, rows: _set_kind(rows, "inv_vov_2017", "blog"))
+    rows, strong, copies = _recount_core(data)
+    assert strong < strong_before and copies > copies_before  # i001 rests on it alone
+    text = evidence_overview(data)
+    assert f"**{strong} of {rows} rows" in text and f"**{copies}** rest only on copies" in text
+
+
+def test_source_kinds_count_every_source_once_and_the_dated_ones():
+    import csv
+
+    from clvlib.catalog import default_data_dir
+
+    raw = list(csv.DictReader(open(default_data_dir() / "sources.csv", encoding="utf-8")))
+    k = evidence.source_kinds().set_index("kind")
+    assert int(k["sources"].sum()) == len(raw)
+    for kind in ("newspaper", "mirror"):
+        assert k.loc[kind, "sources"] == sum(r["kind"] == kind for r in raw)
+        assert k.loc[kind, "dated"] == sum(r["kind"] == kind and bool(r["published"].strip()) for r in raw)

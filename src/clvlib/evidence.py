@@ -136,3 +136,48 @@ def quality(*, data_dir=None) -> pd.DataFrame:
             "core": name in CORE_TABLES,
         })
     return pd.DataFrame(rows)
+
+
+def core_summary(*, data_dir=None) -> dict[str, float | int]:
+    """The evidence targets in one place: the core tables taken together.
+
+    Returns ``rows``, ``rows_strong``, ``share_strong`` and
+    ``rows_mirror_blog_only`` summed over :data:`CORE_TABLES`.
+
+    Examples
+    --------
+    >>> s = core_summary()
+    >>> s["rows_strong"] <= s["rows"] and 0 <= s["share_strong"] <= 1
+    True
+    """
+    q = quality(data_dir=data_dir)
+    core = q[q["core"]]
+    rows, strong = int(core["rows"].sum()), int(core["rows_strong"].sum())
+    return {"rows": rows, "rows_strong": strong, "share_strong": strong / rows if rows else float("nan"),
+            "rows_mirror_blog_only": int(core["rows_mirror_blog_only"].sum())}
+
+
+def source_kinds(*, data_dir=None) -> pd.DataFrame:
+    """How many sources of each kind there are, and how many of them show a date.
+
+    Columns: ``kind``, ``sources``, ``dated`` (a ``published`` date is recorded),
+    ``strong`` (the kind is in :data:`STRONG_KINDS`), most numerous kind first.
+
+    Examples
+    --------
+    >>> k = source_kinds()
+    >>> int(k["sources"].sum()) == len(__import__("clvlib").load_sources())
+    True
+    >>> bool((k["dated"] <= k["sources"]).all())
+    True
+    """
+    from clvlib.data import load_sources
+
+    sources = load_sources(data_dir=data_dir)
+    kind = sources["kind"].astype(str)
+    dated = sources["published"].notna() & (sources["published"].astype(str).str.strip() != "")
+    out = pd.DataFrame({"kind": kind, "dated": dated}).groupby("kind", observed=True).agg(
+        sources=("dated", "size"), dated=("dated", "sum")).reset_index()
+    out["dated"] = out["dated"].astype(int)
+    out["strong"] = out["kind"].isin(STRONG_KINDS)
+    return out.sort_values(["sources", "kind"], ascending=[False, True]).reset_index(drop=True)

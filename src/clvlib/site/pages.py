@@ -158,6 +158,42 @@ def _quality_text(q: dict[str, Any] | None) -> str:
         return "not assessed yet"
 
 
+def evidence_overview(data_dir: Path | None = None) -> str:
+    """The data page's summary of evidence quality: the core tables, every table, the source kinds.
+
+    Examples
+    --------
+    >>> text = evidence_overview()
+    >>> text.startswith("## Evidence quality at a glance") and "| mirror |" in text
+    True
+    """
+    from clvlib import evidence
+
+    core = evidence.core_summary(data_dir=data_dir)
+    q = evidence.quality(data_dir=data_dir)
+    kinds = evidence.source_kinds(data_dir=data_dir)
+    names = ", ".join(f"`{t}`" for t in evidence.CORE_TABLES)
+    lines = ["## Evidence quality at a glance",
+             f"In the core tables ({names}), **{core['rows_strong']} of {core['rows']} rows "
+             f"({core['share_strong']:.1%})** cite at least one official, statistical, legal-text "
+             f"or news source; **{core['rows_mirror_blog_only']}** rest only on copies of other "
+             "publishers' pages, reposting sites or blogs. Such rows say \"Weak evidence\" in their "
+             "notes, and `clvlib.evidence.weak_rows(table)` lists them.",
+             "| table | rows | strong | share | only copies or blogs |",
+             "|---|---:|---:|---:|---:|"]
+    for r in q.itertuples():
+        share = "—" if r.rows == 0 else f"{r.share_strong:.0%}"
+        label = f"**{r.table}**" if r.core else r.table
+        lines.append(f"| {label} | {r.rows} | {r.rows_strong} | {share} | {r.rows_mirror_blog_only} |")
+    total, dated = int(kinds["sources"].sum()), int(kinds["dated"].sum())
+    lines += ["", f"The {total} sources by kind ({dated} show a publication date; the others "
+              "are undated pages, and their notes say so where that was checked):", "",
+              "| kind | sources | with a date | counts as strong |", "|---|---:|---:|:---:|"]
+    for k in kinds.itertuples():
+        lines.append(f"| {k.kind} | {k.sources} | {k.dated} | {'yes' if k.strong else ''} |")
+    return "\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:])
+
+
 def data_page(data_dir: Path | None = None) -> str:
     """The data page: every table with description, licence, rows, evidence quality, sources, CSV.
 
@@ -178,6 +214,7 @@ def data_page(data_dir: Path | None = None) -> str:
              "`clvlib.load(name)` reads a table with its types and `clvlib.describe(name)` "
              "shows its fields. *Evidence quality* counts the rows backed by an official, "
              "statistical, legal-text or news source (`clvlib.evidence.quality()`)."]
+    parts.append(evidence_overview(data_dir))
     for row in datasets(data_dir=data_dir).itertuples():
         table = cat.table(row.name)
         frame = cat.read(row.name)
