@@ -104,6 +104,19 @@ def test_folders_are_created_user_only(fresh, data_copy):
     clvlib.load("eras", data_dir=data_copy)
     for folder in (fresh, fresh / "tables"):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    stored = list((fresh / "tables").iterdir())
+    assert stored and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in stored)
+
+
+def test_shared_outputs_get_the_usual_permissions_not_the_cache_s(tmp_path):
+    old = os.umask(0o022)
+    try:
+        cache.write_atomic(tmp_path / "page.html", b"<p>x</p>")
+        cache.write_atomic(tmp_path / "own.bin", b"x", private=True)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "page.html").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "own.bin").stat().st_mode) == 0o600
 
 
 def test_cache_path_that_is_a_file_is_a_named_error_and_loads_still_work(tmp_path, monkeypatch,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 
@@ -95,6 +97,10 @@ def test_notebooks_copies_the_series_and_keeps_edited_ones(tmp_path, capsys):
     target = tmp_path / "mine"
     assert main(["notebooks", str(target)]) == 0
     assert sorted(p.name for p in target.glob("*.ipynb")) == series
+    # copies a teacher can share: readable by others, as files they created themselves would be
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o666 & ~umask for p in target.glob("*.ipynb"))
     edited = target / series[0]
     edited.write_text("my notes", encoding="utf-8")
     capsys.readouterr()

@@ -143,19 +143,29 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
     """Write ``data`` to ``path`` whole or not at all (unique temporary name, then rename).
 
-    Raises :class:`OSError` when it cannot write; no temporary file is left behind.
+    The file gets the permissions a newly created file normally gets (``0o666``
+    less the umask), so that site pages, handouts and notebook copies can be
+    shared; with ``private=True`` it is readable by its owner only (``0o600``), as
+    the cache's files are. Raises :class:`OSError` when it cannot write; no
+    temporary file is left behind.
 
     Examples
     --------
-    >>> import tempfile
+    >>> import stat, tempfile
     >>> p = Path(tempfile.mkdtemp()) / "x.bin"
     >>> write_atomic(p, b"hello"); p.read_bytes(), sorted(q.name for q in p.parent.iterdir())
     (b'hello', ['x.bin'])
+    >>> write_atomic(p, b"secret", private=True); oct(stat.S_IMODE(p.stat().st_mode))
+    '0o600'
     """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if not private:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -328,7 +338,7 @@ def write_frame(kind: str, name: str, key: str, frame: pd.DataFrame,
     """
     try:
         target = folder(kind) / f"{name}-{key}{SUFFIX}"
-        write_atomic(target, _encode(frame, key, dict(expect or {})))
+        write_atomic(target, _encode(frame, key, dict(expect or {})), private=True)
     except CacheLocationError as exc:
         _warn_once(os.environ.get(CACHE_ENV, "?"), str(exc))
         return False
