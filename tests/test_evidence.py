@@ -52,12 +52,18 @@ def test_a_row_turns_weak_when_its_only_source_is_reclassified_as_a_blog(edit):
 
 
 def test_one_strong_source_among_weak_ones_makes_the_row_strong(edit):
-    # kratie_offensive_1978 cites two copies (mirror); making one of them a newspaper makes it strong.
-    key, source = "kratie_offensive_1978", "wp_cambodian_vietnamese_war_nina"
+    # kratie_offensive_1978 cites a newspaper and two copies (mirror): strong. With the newspaper
+    # reclassified as a copy it rests on copies only; making one copy a newspaper makes it strong again.
+    key, press, copy = ("kratie_offensive_1978", "h9_press_1978_12_12_cambodian_border",
+                        "wp_cambodian_vietnamese_war_nina")
     before = evidence.row_support("events").set_index("key")
-    assert not before.loc[key, "strong"] and before.loc[key, "mirror_blog_only"]
-    assert before.loc[key, "kinds"] == "mirror"
-    data = edit("sources.csv", lambda header, rows: _set_kind(rows, source, "newspaper"))
+    assert before.loc[key, "strong"] and not before.loc[key, "mirror_blog_only"]
+    assert before.loc[key, "kinds"] == "mirror;newspaper"
+    data = edit("sources.csv", lambda header, rows: _set_kind(rows, press, "mirror"))
+    copies = evidence.row_support("events", data_dir=data).set_index("key")
+    assert not copies.loc[key, "strong"] and copies.loc[key, "mirror_blog_only"]
+    assert copies.loc[key, "kinds"] == "mirror"
+    data = edit("sources.csv", lambda header, rows: _set_kind(rows, copy, "newspaper"))
     after = evidence.row_support("events", data_dir=data).set_index("key")
     assert after.loc[key, "strong"] and not after.loc[key, "mirror_blog_only"]
     assert after.loc[key, "kinds"] == "mirror;newspaper"
