@@ -121,3 +121,32 @@ def test_coverage_counts_only_own_full_years_and_all_flows_needs_every_flow():
     assert c.loc[("exports", "CHN"), [2022, 2023]].tolist() == [True, False]
     assert c.loc[("exports", "USA"), "years_covered"] == 2
     assert c.loc[("all flows", "CHN"), "years_covered"] == 0
+
+
+def test_a_final_figure_wins_over_a_preliminary_one_listed_first():
+    t = rows(
+        ("KHM", "WLD", "exports", "2020", "2020", "KHM", 16.0, "USD billion", "early"),
+        ("KHM", "WLD", "exports", "2020", "2020", "KHM", 17.2, "USD billion", "final"),
+        ("KHM", "USA", "exports", "2020", "2020", "KHM", 5.2, "USD billion", "u20"),
+    ).assign(preliminary=[True, None, None])
+    one = econ.pick_one(t)
+    world = one[one["partner"] == "WLD"].iloc[0]
+    assert world["source_ids"] == "final" and world["reports"] == 2
+    c = econ.concentration(t, partners=["USA"]).set_index("year")
+    assert c.loc[2020, "share_USA"] == pytest.approx(5.2 / 17.2, abs=1e-6)
+
+
+def test_the_real_2020_series_uses_the_ministry_s_final_totals():
+    c = econ.concentration(clvlib.load("trade"), flow="exports").set_index("year")
+    assert c.loc[2020, "total_usd"] == pytest.approx(17.21537e9)
+
+
+def test_an_exact_figure_wins_over_a_rounded_report_of_the_same_flow():
+    t = rows(
+        ("KHM", "WLD", "exports", "2020", "2020", "KHM", 17.0, "USD billion", "rounded"),
+        ("KHM", "WLD", "exports", "2020", "2020", "KHM", 17.21537, "USD billion", "exact"),
+    )
+    assert econ.pick_one(t)["source_ids"].tolist() == ["exact"]
+    # but a better kind of source still comes first
+    kinds = pd.DataFrame({"source_id": ["rounded", "exact"], "kind": ["statistics", "newspaper"]})
+    assert econ.pick_one(t, kinds)["source_ids"].tolist() == ["rounded"]

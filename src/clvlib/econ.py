@@ -83,12 +83,27 @@ def full_years(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def significant_digits(value: float) -> int:
+    """How many significant digits a figure is written with (trailing zeros do not count).
+
+    Examples
+    --------
+    >>> significant_digits(17), significant_digits(17.21537), significant_digits(0.659)
+    (2, 7, 3)
+    """
+    text = repr(abs(float(value))).split("e")[0].replace(".", "").strip("0")
+    return max(len(text), 1)
+
+
 def pick_one(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """One report per flow and period, by a documented preference, with the spread.
 
     Preference: the country's own statistics over mirror figures
-    (:data:`BASIS_PREFERENCE`), then the source kind (:data:`KIND_PREFERENCE`, first
-    source of the row), then the row's order in the table. Adds ``reports`` (how
+    (:data:`BASIS_PREFERENCE`), then a final figure over one marked ``preliminary``
+    (given before the period had ended, or called preliminary by its source), then
+    the source kind (:data:`KIND_PREFERENCE`, first source of the row), then the
+    more exact figure (more significant digits: a rounded "17 billion" gives way to
+    17.21537 billion), then the row's order in the table. Adds ``reports`` (how
     many reports there were) and ``low``/``high`` (their range in US dollars).
 
     Examples
@@ -110,13 +125,19 @@ def pick_one(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.Dat
                          for s in data["source_ids"]]
     else:
         data["_kind"] = 0
+    if "preliminary" in data:
+        data["_prelim"] = data["preliminary"].fillna(False).astype(bool).astype(int)
+    else:
+        data["_prelim"] = 0
+    data["_digits"] = [-significant_digits(v) for v in data["value"]]
     data["_row"] = range(len(data))
     grouped = data.groupby(KEY, sort=False, observed=True)["value_usd"]
     data["reports"] = grouped.transform("size")
     data["low"] = grouped.transform("min")
     data["high"] = grouped.transform("max")
-    best = data.sort_values(["_basis", "_kind", "_row"]).drop_duplicates(KEY, keep="first")
-    return best.sort_values("_row").drop(columns=["_basis", "_kind", "_row"]).reset_index(drop=True)
+    order = ["_basis", "_prelim", "_kind", "_digits", "_row"]
+    best = data.sort_values(order).drop_duplicates(KEY, keep="first")
+    return best.sort_values("_row").drop(columns=order).reset_index(drop=True)
 
 
 def _check_one_per_key(frame: pd.DataFrame, key: list[str]) -> None:
