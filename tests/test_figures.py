@@ -387,3 +387,19 @@ def test_in_a_kernel_finish_displays_one_output_with_the_info():
 
     with Image.open(io.BytesIO(base64.b64decode(out.data["image/png"]))) as png:
         assert png.size == (round(13.33 * 200), 1500)
+
+
+def test_a_title_the_fonts_cannot_draw_is_credited_by_its_language(data_copy, edit):
+    # a Japanese-language title: the credit names the language instead of drawing empty boxes
+    def japanese(header, rows):
+        for row in rows:
+            if row["source_id"] == "pycountry_26_2_16":
+                row["title"], row["language"] = "カンボジアの貿易", "ja"
+    data = edit("sources.csv", japanese)
+    text = figures.credit_line(["pycountry_26_2_16"], data_dir=data)
+    assert "title in Japanese" in text and "カ" not in text
+    with figures.style():
+        fig = plt.figure(figsize=figures.SLIDE)
+        fig.text(0.01, 0.5, text, fontsize=9)
+        assert not [p for p in figures.check(fig) if p.startswith("missing glyph")]
+    plt.close(fig)

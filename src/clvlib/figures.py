@@ -36,6 +36,7 @@ import textwrap
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -216,6 +217,43 @@ def place_labels(ax: Any, labels: list[Any], renderer: Any, obstacles: list[Any]
 # ----------------------------------------------------------------------------- credit
 
 
+@cache
+def _style_charset() -> frozenset[int] | None:
+    """The code points the style's fonts can draw (``None`` when none of them is installed)."""
+    from matplotlib import font_manager, ft2font, rc_params_from_file
+
+    codes: set[int] = set()
+    for family in rc_params_from_file(STYLE, use_default_template=False)["font.family"]:
+        try:
+            path = font_manager.findfont(font_manager.FontProperties(family=family),
+                                         fallback_to_default=False)
+        except ValueError:
+            continue
+        codes |= set(ft2font.FT2Font(path).get_charmap())
+    return frozenset(codes) or None
+
+
+def drawable(text: str) -> bool:
+    """Whether the style's fonts have a glyph for every character of ``text``.
+
+    Examples
+    --------
+    >>> drawable("Kampong Cham, កំពង់ចាម")
+    True
+    >>> drawable("柬老越")
+    False
+    """
+    codes = _style_charset()
+    return codes is None or all(ord(ch) in codes for ch in text if not ch.isspace())
+
+
+def _language_name(code: Any) -> str:
+    import pycountry
+
+    found = pycountry.languages.get(alpha_2=str(code)) if isinstance(code, str) and code else None
+    return found.name if found else "another script"
+
+
 def credit_line(ids: Iterable[str], *, data_dir: Path | str | None = None, limit: int = 6) -> str:
     """A short credit naming sources from the ``sources`` table (publisher, title, year).
 
@@ -244,9 +282,14 @@ def credit_line(ids: Iterable[str], *, data_dir: Path | str | None = None, limit
         short = str(row["title"]).split(":")[0].strip()
         if len(short) > 48:
             short = textwrap.shorten(short, 48, placeholder="…")
+        if not drawable(short):  # e.g. a Japanese title: name its language rather than draw boxes
+            short = f"title in {_language_name(row.get('language'))}"
         who = row["publisher"] if pd.notna(row["publisher"]) else row["author"]
         year = str(row["published"])[:4] if pd.notna(row["published"]) else "n.d."
-        named.append(f'{who}, "{short}" ({year})' if pd.notna(who) else f'"{short}" ({year})')
+        if pd.notna(who) and not drawable(str(who)):
+            who = None
+        quoted = short if short.startswith("title in ") else f'"{short}"'
+        named.append(f"{who}, {quoted} ({year})" if pd.notna(who) else f"{quoted} ({year})")
     head = "Source: " if len(ids) == 1 else "Sources: "
     text = head + "; ".join(named)
     if not named:
