@@ -403,3 +403,15 @@ def test_a_title_the_fonts_cannot_draw_is_credited_by_its_language(data_copy, ed
         fig.text(0.01, 0.5, text, fontsize=9)
         assert not [p for p in figures.check(fig) if p.startswith("missing glyph")]
     plt.close(fig)
+
+
+def test_check_finds_a_data_point_under_the_legend():
+    fig, ax = _fig()
+    ax.plot([0, 10], [0, 10], "o-", label="rising")
+    ax.plot([0.3], [9.6], "s", label="hidden")   # top left, where the legend goes
+    ax.legend(loc="upper left")
+    problems = figures.check(fig)
+    assert any("legend covers a data point of 'hidden'" in p for p in problems), problems
+    ax.get_legend().remove()
+    ax.legend(loc="lower right")
+    assert not [p for p in figures.check(fig) if "legend covers" in p]

@@ -539,7 +539,9 @@ def plot_concentration(table: pd.DataFrame, *, title: str | None = None,
                 colour = figures.COUNTRY_COLOURS.get(p) or _PARTNER_COLOURS.get(p, "#7F7F7F")
                 top.plot(years, values, marker=marker, ms=8, lw=2, color=colour, label=names.get(p, p))
         top.set_ylabel(f"share of {flow} (%)")
-        top.set_ylim(bottom=0)
+        highest = max((float(table[f"share_{p}"].max()) * 100 for p in partners
+                       if table[f"share_{p}"].notna().any()), default=10.0)
+        top.set_ylim(0, highest * 1.4)   # headroom: the legend sits above the data, not on it
         top.legend(loc="upper left", ncols=3, frameon=False)
         top.set_title(head, loc="left")
         bottom.plot(complete["year"].astype(int), complete["hhi_named"].astype(float), "s-", ms=7,

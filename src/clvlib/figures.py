@@ -551,7 +551,8 @@ def check(fig: Any, *, min_pt: float = MIN_FONT_PT) -> list[str]:
     Draws the figure once with the Agg renderer and reads the extent of every
     text drawn. Reported: two texts overlapping; a text cut by the figure's edge
     or by the axes that clip it; a text covered by an inset axes or a legend it
-    is not part of; text smaller than ``min_pt`` points once the figure is
+    is not part of; a data marker hidden under its axes' legend; text smaller
+    than ``min_pt`` points once the figure is
     scaled to fill a 13.33 × 7.5 in slide; a glyph missing from the fonts; a bar
     under one pixel or a panel whose bars use under 5% of its axis; a panel with
     nothing visible.
@@ -610,7 +611,31 @@ def check(fig: Any, *, min_pt: float = MIN_FONT_PT) -> list[str]:
     for ax in fig.axes:
         if ax.get_visible() and ax not in {c for a in fig.axes for c in a.child_axes}:
             problems.extend(_data_problems(ax, renderer))
+        legend = ax.get_legend()
+        if legend is not None and legend.get_visible():
+            problems.extend(_points_under(legend.get_window_extent(renderer), ax))
     return list(dict.fromkeys(problems))
+
+
+def _points_under(box: Any, ax: Any) -> list[str]:
+    """Data markers of ``ax`` that its legend box hides."""
+    import numpy as np
+
+    found = []
+    for line in ax.get_lines():
+        if not line.get_visible() or line.get_marker() in (None, "None", "", " "):
+            continue
+        xy = np.column_stack([np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)])
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        if not len(xy):
+            continue
+        shown = ax.transData.transform(xy)
+        inside = ((shown[:, 0] >= box.x0) & (shown[:, 0] <= box.x1)
+                  & (shown[:, 1] >= box.y0) & (shown[:, 1] <= box.y1))
+        if inside.any():
+            x, y = xy[inside][0]
+            found.append(f"the legend covers a data point of {line.get_label()!r} (at {x:g}, {y:g})")
+    return found
 
 
 def assert_fit(fig: Any) -> Any:
