@@ -186,8 +186,8 @@ def evidence_overview(data_dir: Path | None = None) -> str:
         label = f"**{r.table}**" if r.core else r.table
         lines.append(f"| {label} | {r.rows} | {r.rows_strong} | {share} | {r.rows_mirror_blog_only} |")
     total, dated = int(kinds["sources"].sum()), int(kinds["dated"].sum())
-    lines += ["", f"The {total} sources by kind ({dated} show a publication date; the others "
-              "are undated pages, and their notes say so where that was checked):", "",
+    lines += ["", f"The {total} sources by kind ({dated} show a publication date; each of the "
+              "others says in its notes why it has none):", "",
               "| kind | sources | with a date | counts as strong |", "|---|---:|---:|:---:|"]
     for k in kinds.itertuples():
         lines.append(f"| {k.kind} | {k.sources} | {k.dated} | {'yes' if k.strong else ''} |")
