@@ -192,3 +192,13 @@ def test_signing_and_ratification_are_separate_events():
     ratified = events.loc["trade_agreement_ratified_2018"]
     assert signed["date"] != ratified["date"]
     assert signed["category"] == ratified["category"] == "law"
+
+
+def test_every_undated_source_says_why_it_has_no_date():
+    import csv
+
+    with (ROOT / "data" / "sources.csv").open(encoding="utf-8", newline="") as fh:
+        undated = [r for r in csv.DictReader(fh) if not r["published"].strip()]
+    silent = [r["source_id"] for r in undated
+              if "date" not in r["notes"].lower() and "not found" not in r["notes"].lower()]
+    assert undated and not silent, f"undated sources whose notes do not say why: {silent}"
