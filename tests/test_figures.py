@@ -82,7 +82,8 @@ def legal_exit_route():
     events = clvlib.load("events")
     trade = legal.exit_route("trade_agreement_2016", notice_date="2024-09-20")
     actual = events.set_index("event_id").loc[
-        ["notification_letters_2024", "na_vote_2024", "senate_amendments_2024"], ["date", "title"]]
+        ["notification_letters_2024", "na_vote_2024", "senate_approval_2024",
+         "senate_amendments_2024", "kram_cancellation_2024"], ["date", "title"]]
     return legal.plot_exit_route(trade, events[events["event_id"].isin(actual.index)],
                                  title="Leaving the trade agreement: model steps and what happened")
 
@@ -221,6 +222,21 @@ def test_check_finds_overlapping_texts():
     ax.text(0.52, 0.5, "second label here")
     problems = figures.check(fig)
     assert problems == ["texts 'first label here' and 'second label here' overlap"]
+
+
+def test_check_finds_boxed_texts_whose_boxes_overlap():
+    # two lettered circles a little apart: the letters themselves do not touch, the circles do
+    # (the exit-route figure once drew D under E, one day apart)
+    def lettered(gap):
+        fig, ax = _fig()
+        ax.plot([0, 1], [0, 1])
+        for x, letter in ((0.5, "D"), (0.5 + gap, "E")):
+            ax.text(x, 0.5, letter, ha="center", va="center", fontsize=11,
+                    bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "0.35"})
+        return fig
+
+    assert figures.check(lettered(0.02)) == ["texts 'D' and 'E' overlap"]
+    assert figures.check(lettered(0.2)) == []
 
 
 def test_check_finds_text_cut_by_the_edge():

@@ -151,6 +151,19 @@ def test_plot_marks_open_dates_and_actual_events():
     assert fig.clvlib_info["sources"] and "credit" in fig.clvlib_info
 
 
+def test_plot_keeps_letters_of_close_events_apart():
+    from clvlib import figures
+
+    r = legal.exit_route("trade_agreement_2016", notice_date="2024-09-20")
+    fig = legal.plot_exit_route(r, {"Assembly vote": "2024-11-08", "Senate": "2024-11-13",
+                                    "Assembly again": "2024-11-20", "King": "2024-11-21"})
+    marks = {t.get_text(): t.get_position() for t in fig.axes[0].texts if t.get_gid() == "actual-mark"}
+    assert sorted(marks) == ["A", "B", "C", "D", "E"]
+    assert marks["D"][1] != marks["E"][1]          # one day apart: one at the top, one at the bottom
+    assert marks["A"][1] == marks["B"][1]          # seven weeks apart: both on top
+    assert figures.check(fig) == []
+
+
 def test_plot_draws_a_partial_date_as_its_span_not_a_day():
     r = legal.exit_route("trade_agreement_2016", notice_date="2024-09-20")
     fig = legal.plot_exit_route(r, {"Senate review (month only)": "2024-11"})

@@ -482,6 +482,16 @@ def _clip_extent(text: Any) -> Any:
     return path.get_fully_transformed_path().get_extents()
 
 
+def _box_extent(t: Any, renderer: Any) -> tuple[Any] | None:
+    """The outlined box drawn around a text; None when it has none (or only a plain background)."""
+    patch = t.get_bbox_patch()
+    if patch is None or not patch.get_visible() or not t.get_text().strip():
+        return None
+    if not (patch.get_linewidth() > 0 and patch.get_edgecolor()[3] > 0):
+        return None
+    return (patch.get_window_extent(renderer),)
+
+
 def _overlap(a: Any, b: Any, tol: float = 1.0) -> bool:
     return (min(a.x1, b.x1) - max(a.x0, b.x0) > tol) and (min(a.y1, b.y1) - max(a.y0, b.y0) > tol)
 
@@ -549,7 +559,8 @@ def check(fig: Any, *, min_pt: float = MIN_FONT_PT) -> list[str]:
     """What keeps a figure off a slide: an empty list when it is fit.
 
     Draws the figure once with the Agg renderer and reads the extent of every
-    text drawn. Reported: two texts overlapping; a text cut by the figure's edge
+    text drawn. Reported: two texts overlapping (an outlined box such as a lettered circle
+    counts as part of its text); a text cut by the figure's edge
     or by the axes that clip it; a text covered by an inset axes or a legend it
     is not part of; a data marker hidden under its axes' legend; text smaller
     than ``min_pt`` points once the figure is
@@ -574,6 +585,8 @@ def check(fig: Any, *, min_pt: float = MIN_FONT_PT) -> list[str]:
 
     # the text itself, not an annotation's arrow
     boxes = {id(t): Text.get_window_extent(t, renderer) for t in texts}
+    # the outlined box drawn around a text (a lettered circle), when it has one
+    frames = {id(t): _box_extent(t, renderer) for t in texts}
     for t in texts:
         box = boxes[id(t)]
         size = t.get_fontsize() * scale
@@ -589,7 +602,13 @@ def check(fig: Any, *, min_pt: float = MIN_FONT_PT) -> list[str]:
                 problems.append(f"text {_label(t)} is cut by its axes")
     for i, a in enumerate(texts):
         for b in texts[i + 1:]:
-            if _overlap(boxes[id(a)], boxes[id(b)]):
+            fa, fb = frames[id(a)], frames[id(b)]
+            if _overlap(boxes[id(a)], boxes[id(b)]) \
+                    or (fa is not None and _overlap(fa[0], boxes[id(b)])) \
+                    or (fb is not None and _overlap(fb[0], boxes[id(a)])) \
+                    or (fa is not None and fb is not None and _overlap(fa[0], fb[0])):
+                # glyphs on glyphs, an outlined box (a lettered circle) over the other's glyphs,
+                # or two outlines crossing; a label's plain background may touch its neighbour's
                 problems.append(f"texts {_label(a)} and {_label(b)} overlap")
     # covered by an inset axes or a legend box the text is not part of
     covers = []

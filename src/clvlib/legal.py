@@ -356,13 +356,22 @@ def plot_exit_route(route: Route, actual: dict[str, str] | pd.DataFrame | None =
         marks = [(letters[k], when, "; ".join(names))
                  for k, (when, names) in enumerate(sorted(named.items(),
                                                           key=lambda p: partial_date_bounds(p[0])))]
+        # a letter's circle is about a quarter of an inch wide: letters closer than that on the
+        # time axis alternate between the top and the bottom edge, so none hides another
+        lo_x, hi_x = ax.get_xlim()
+        min_gap = (hi_x - lo_x) * 0.3 / (figsize[0] * 0.55)
+        last_x = {1.62: None, -0.42: None}
         for letter, when, _ in marks:
             first, last = partial_date_bounds(when)
             if first == last:   # a day: a line
                 ax.axvline(first, color="0.35", linestyle="--", linewidth=1, zorder=1)
             else:               # a month or a year: the span it covers, shaded
                 ax.axvspan(first, last + pd.Timedelta(days=1), color="0.5", alpha=0.15, lw=0, zorder=1)
-            ax.text(first + (last - first) / 2, 1.62, letter, ha="center", va="center", fontsize=11,
+            x = mdates.date2num(first + (last - first) / 2)
+            free = [h for h, seen in last_x.items() if seen is None or x - seen >= min_gap]
+            height = free[0] if free else min(last_x, key=lambda h: last_x[h])
+            last_x[height] = x
+            ax.text(first + (last - first) / 2, height, letter, ha="center", va="center", fontsize=11,
                     fontweight="bold",
                     bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "0.35"}, gid="actual-mark")
         # the key: steps on the left, events and missing facts on the right
