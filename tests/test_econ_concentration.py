@@ -136,9 +136,17 @@ def test_a_final_figure_wins_over_a_preliminary_one_listed_first():
     assert c.loc[2020, "share_USA"] == pytest.approx(5.2 / 17.2, abs=1e-6)
 
 
-def test_the_real_2020_series_uses_the_ministry_s_final_totals():
-    c = econ.concentration(clvlib.load("trade"), flow="exports").set_index("year")
-    assert c.loc[2020, "total_usd"] == pytest.approx(17.21537e9)
+def test_the_real_series_takes_a_year_s_partners_and_world_from_one_table():
+    # 2015-2020: the IMF's table for Cambodia holds the world and every partner, and being a
+    # statistics table it wins over the press reports of the same years (2020: the ministry's
+    # 17.215 billion of exports, rows t301 and t304-t308, are not mixed in)
+    trade, sources = clvlib.load("trade"), clvlib.load("sources")
+    c = econ.concentration(trade, flow="exports", sources=sources).set_index("year")
+    assert c.loc[2015:2020, "complete"].all()
+    assert set(c.loc[2015:2020, "source_ids"]) == {"s3h8_imf_dots_khm"}
+    assert c.loc[2020, "total_usd"] == pytest.approx(17767.063e6, rel=1e-6)
+    # 2021 has no such table: the press reports do not cover every partner, so no index
+    assert not c.loc[2021, "complete"] and pd.isna(c.loc[2021, "hhi_named"])
 
 
 def test_an_exact_figure_wins_over_a_rounded_report_of_the_same_flow():
