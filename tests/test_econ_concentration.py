@@ -158,3 +158,20 @@ def test_an_exact_figure_wins_over_a_rounded_report_of_the_same_flow():
     # but a better kind of source still comes first
     kinds = pd.DataFrame({"source_id": ["rounded", "exact"], "kind": ["statistics", "newspaper"]})
     assert econ.pick_one(t, kinds)["source_ids"].tolist() == ["rounded"]
+
+
+def test_the_index_line_breaks_at_an_incomplete_year():
+    # 2022 and 2024 complete, 2023 missing China: no segment may join 2022 to 2024 across it
+    t = pd.concat([sample(), rows(
+        ("KHM", "WLD", "exports", "2024", "2024", "KHM", 30.0, "USD billion", "w24"),
+        ("KHM", "USA", "exports", "2024", "2024", "KHM", 12.0, "USD billion", "u24"),
+        ("KHM", "CHN", "exports", "2024", "2024", "KHM", 2.0, "USD billion", "c24"),
+    )])
+    c = econ.concentration(t, partners=["USA", "CHN"])
+    fig = econ.plot_concentration(c)
+    (index_line,) = [ln for ln in fig.axes[1].get_lines() if ln.get_label().startswith("index")]
+    x, y = index_line.get_xdata(), index_line.get_ydata()
+    assert list(x) == [2022, 2023, 2024]
+    assert not math.isnan(y[0]) and math.isnan(y[1]) and not math.isnan(y[2])
+    (marks,) = [ln for ln in fig.axes[1].get_lines() if ln.get_label().startswith("year incomplete")]
+    assert list(marks.get_xdata()) == [2023]

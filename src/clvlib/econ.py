@@ -531,30 +531,34 @@ def plot_concentration(table: pd.DataFrame, *, title: str | None = None,
     head = title or f"{country}: {flow} by main partner, and concentration over the named partners"
     years = table["year"].astype(int)
     complete = table[table["complete"].astype(bool)]
+    # one row per calendar year, so that a line never joins two years across a missing one
+    span = list(range(int(years.min()), int(years.max()) + 1))
+    full = table.set_index(years).reindex(span)
+    known = full["complete"].astype("boolean").fillna(False).astype(bool)
     with figures.style():
         fig, (top, bottom) = figures.new_figure(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
         for p, marker in zip(partners, "osD^vP*X", strict=False):
-            values = table[f"share_{p}"].astype(float) * 100
+            values = full[f"share_{p}"].astype(float) * 100
             if values.notna().any():
                 colour = figures.COUNTRY_COLOURS.get(p) or _PARTNER_COLOURS.get(p, "#7F7F7F")
-                top.plot(years, values, marker=marker, ms=8, lw=2, color=colour, label=names.get(p, p))
+                top.plot(span, values, marker=marker, ms=8, lw=2, color=colour, label=names.get(p, p))
         top.set_ylabel(f"share of {flow} (%)")
         highest = max((float(table[f"share_{p}"].max()) * 100 for p in partners
                        if table[f"share_{p}"].notna().any()), default=10.0)
         top.set_ylim(0, highest * 1.4)   # headroom: the legend sits above the data, not on it
         top.legend(loc="upper left", ncols=3, frameon=False)
         top.set_title(head, loc="left")
-        bottom.plot(complete["year"].astype(int), complete["hhi_named"].astype(float), "s-", ms=7,
+        bottom.plot(span, full["hhi_named"].astype(float).where(known), "s-", ms=7,
                     color="black", label="index (complete years only)")
-        incomplete = table[~table["complete"].astype(bool)]
-        if len(incomplete):
-            bottom.plot(incomplete["year"].astype(int), [0.0] * len(incomplete), "x", ms=9, mew=2,
+        gaps = [y for y, ok in zip(span, known, strict=True) if not ok]
+        if gaps:
+            bottom.plot(gaps, [0.0] * len(gaps), "x", ms=9, mew=2,
                         color="0.45", clip_on=False, label="year incomplete: no index computed")
         bottom.legend(loc="upper left", frameon=False)
         bottom.set_ylim(0, max(0.3, float(complete["hhi_named"].max()) * 1.2 if len(complete) else 0.3))
         bottom.set_ylabel("index (0–1)")
         # every calendar year gets a tick, so a year with no row at all shows as a gap
-        bottom.set_xticks(list(range(int(years.min()), int(years.max()) + 1)))
+        bottom.set_xticks(span)
         for ax in (top, bottom):
             ax.grid(alpha=0.3)
     shown = [names.get(p, p) for p in partners if table[f"share_{p}"].notna().any()]
