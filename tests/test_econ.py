@@ -92,6 +92,12 @@ def test_mirror_gap_compares_the_two_sides():
     gap = econ.mirror_gap(t, "VNM", "KHM")
     assert gap["year"].tolist() == [2022]  # 2023 has only one side
     assert gap["gap_usd"].tolist() == [-1.0e9] and gap["gap_pct"].tolist() == [-20.0]
+    # two reports of one side's year: one is picked (here the more precise), and counted
+    two = pd.concat([t, rows(("VNM", "KHM", "exports", "2022", "2022", "VNM", 5.25, "USD billion",
+                              "s"))], ignore_index=True)
+    gap = econ.mirror_gap(two, "VNM", "KHM")
+    assert gap["exports_reported"].tolist() == [5.25e9] and gap["exports_n"].tolist() == [2]
+    assert gap["imports_n"].tolist() == [1]
 
 
 def test_total_refuses_overlaps_and_mixed_lengths():

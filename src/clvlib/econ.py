@@ -229,13 +229,17 @@ def hhi(share: pd.Series) -> float:
     return float((values**2).sum())
 
 
-def mirror_gap(frame: pd.DataFrame, exporter: str, importer: str) -> pd.DataFrame:
+def mirror_gap(frame: pd.DataFrame, exporter: str, importer: str,
+               sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """Compare what the exporter reports selling with what the importer reports buying.
 
     For each full year with both figures: ``exports_reported`` (the exporter's
     statistics), ``imports_reported`` (the importer's), the ``gap_usd``
     (imports minus exports) and ``gap_pct`` (relative to the exports).
     Imports are usually valued CIF and exports FOB, so some gap is expected.
+    Where a side has several reports of a year, one is taken by :func:`pick_one`
+    (``sources`` lets it rank them by source kind); ``exports_n`` and ``imports_n``
+    say how many there were.
 
     Examples
     --------
@@ -245,17 +249,15 @@ def mirror_gap(frame: pd.DataFrame, exporter: str, importer: str) -> pd.DataFram
     >>> mirror_gap(t, "VNM", "KHM")["gap_pct"].round(1).tolist()
     [-20.0]
     """
-    data = full_years(to_usd(frame))
-    out_side = data[(data["country"] == exporter) & (data["partner"] == importer)
-                    & (data["flow"] == "exports") & (data["reporter"] == exporter)]
-    in_side = data[(data["country"] == importer) & (data["partner"] == exporter)
-                   & (data["flow"] == "imports") & (data["reporter"] == importer)]
-    _check_one_per_key(out_side, ["year"])
-    _check_one_per_key(in_side, ["year"])
-    merged = out_side[["year", "value_usd"]].merge(in_side[["year", "value_usd"]], on="year",
-                                                   suffixes=("_exports", "_imports"))
-    merged = merged.rename(columns={"value_usd_exports": "exports_reported",
-                                    "value_usd_imports": "imports_reported"})
+    sides = []
+    for country, partner, flow in ((exporter, importer, "exports"), (importer, exporter, "imports")):
+        part = frame[(frame["country"] == country) & (frame["partner"] == partner)
+                     & (frame["flow"] == flow) & (frame["reporter"] == country)]
+        part = full_years(pick_one(part, sources)) if len(part) else part.assign(
+            year=[], value_usd=[], reports=[])
+        sides.append(part[["year", "value_usd", "reports"]].rename(
+            columns={"value_usd": f"{flow}_reported", "reports": f"{flow}_n"}))
+    merged = sides[0].merge(sides[1], on="year")
     merged["gap_usd"] = merged["imports_reported"] - merged["exports_reported"]
     merged["gap_pct"] = 100 * merged["gap_usd"] / merged["exports_reported"]
     return merged.sort_values("year").reset_index(drop=True)
