@@ -326,3 +326,22 @@ def test_the_derived_boundaries_key_changes_with_the_joining_code(monkeypatch):
     monkeypatch.setattr(boundary, "sha256",
                         lambda p: "edited" if Path(p) == Path(boundary.__file__) else real(p))
     assert boundary._cache_key(1, ("LAO",), default_data_dir()) != before
+
+
+def test_pop_up_source_lines_never_break_an_entry():
+    from clvlib.geo.interactive import _sources_short
+
+    publishers = ["Cambodia News Gazette", "Vietnam News (copy on a personal archive site)", "Wikipedia",
+                  "A publisher whose name alone is longer than one line of the pop-up"]
+    table = pd.DataFrame({"publisher": publishers, "author": [None] * 4,
+                          "published": ["2024-09-20", "2002", None, "2010"]}, index=["a", "b", "c", "d"])
+    text = _sources_short(["c", "c", "a", "b", "d", "missing_id"], table)
+    lines = text.split("<br>")
+    entries = [e.strip() for line in lines for e in line.split(";") if e.strip()]
+    assert entries == ["Wikipedia (n.d.)", "Cambodia News Gazette (2024)",
+                       "Vietnam News (copy on a personal archive site) (2002)",
+                       "A publisher whose name alone is longer than one line of the pop-up (2010)",
+                       "missing_id"]
+    # whole entries per line, lines of at most 70 characters unless one entry is longer
+    assert all(len(line.rstrip(";")) <= 70 or ";" not in line.rstrip(";") for line in lines)
+    assert len(lines) > 1

@@ -14,9 +14,11 @@ STATUS_WORDS = {"member": "member", "uncertain": "member (joining date uncertain
 
 
 def _sources_short(ids: list[str], table: pd.DataFrame) -> str:
-    """``publisher (year)`` for each source id, wrapped in lines of about 70 characters."""
-    import textwrap
+    """``publisher (year)`` for each source id, in lines of about 70 characters.
 
+    An entry is never broken across lines (a line holds whole entries; an entry longer
+    than a line stands alone on its line).
+    """
     out = []
     for sid in ids:
         if sid in table.index:
@@ -26,7 +28,13 @@ def _sources_short(ids: list[str], table: pd.DataFrame) -> str:
             out.append(f"{who} ({year})")
         else:
             out.append(sid)
-    return "<br>".join(textwrap.wrap("; ".join(dict.fromkeys(out)), 70))
+    lines: list[str] = []
+    for entry in dict.fromkeys(out):
+        if lines and len(lines[-1]) + 2 + len(entry) <= 70:
+            lines[-1] += "; " + entry
+        else:
+            lines.append(entry)
+    return ";<br>".join(lines)
 
 
 def interactive_map(on: str = "2024-09-19", version: str | None = None, *,
