@@ -202,3 +202,19 @@ def test_every_undated_source_says_why_it_has_no_date():
     silent = [r["source_id"] for r in undated
               if "date" not in r["notes"].lower() and "not found" not in r["notes"].lower()]
     assert undated and not silent, f"undated sources whose notes do not say why: {silent}"
+
+
+def test_no_two_sources_share_an_address_unless_they_are_different_texts():
+    import collections
+    import csv
+
+    with (ROOT / "data" / "sources.csv").open(encoding="utf-8", newline="") as fh:
+        by_url = collections.defaultdict(list)
+        for r in csv.DictReader(fh):
+            by_url[r["url"]].append(r["source_id"])
+    # one address, several texts: the three reference articles reprinted on one forum page, and
+    # the pycountry release read once for its subdivision codes and once for its Lao names
+    reference = {"ref_opinion_smart_hedging", "ref_news_assembly_vote", "ref_forum_comment_clashes"}
+    allowed = {frozenset(reference), frozenset({"pycountry_26_2_16", "h13_isocodes_lo"})}
+    shared = [sorted(ids) for ids in by_url.values() if len(ids) > 1 and frozenset(ids) not in allowed]
+    assert not shared, f"source rows with the same address (merge them): {shared}"
