@@ -122,15 +122,52 @@ def _recount_core(data_dir):
     return rows, strong, copies
 
 
+def _recount_original(data_dir):
+    """Core rows with a strong source read in the original (its copy_of empty), from the files."""
+    import csv
+
+    sources = {r["source_id"]: r for r in csv.DictReader(open(data_dir / "sources.csv", encoding="utf-8"))}
+    n = 0
+    for table in evidence.CORE_TABLES:
+        for r in csv.DictReader(open(data_dir / f"{table}.csv", encoding="utf-8")):
+            cited = [sources[s.strip()] for s in r["source_ids"].split(";") if s.strip()]
+            n += any(c["kind"] in evidence.STRONG_KINDS and not c["copy_of"].strip() for c in cited)
+    return n
+
+
 def test_the_data_page_overview_states_the_core_counts_of_the_files():
     from clvlib.catalog import default_data_dir
     from clvlib.site.pages import data_page
 
     rows, strong, copies = _recount_core(default_data_dir())
+    original = _recount_original(default_data_dir())
     page = data_page()
     assert page.index("## Evidence quality at a glance") < page.index("## ", page.index("at a glance") + 1)
     assert f"**{strong} of {rows} rows ({strong / rows:.1%})**" in page
     assert f"**{copies}** rest only on copies" in page
+    assert original < strong and f"**{original} rows ({original / rows:.1%})** are strong" in page
+
+
+def test_a_strong_source_read_through_a_copy_is_counted_apart(edit):
+    # i001 cites only inv_vov_2017 (a broadcaster, read in the original): strong either way; once
+    # its source is marked as a copy, the row is still strong but no longer strong in the original
+    before = evidence.row_support("investment").set_index("key")
+    assert before.loc["i001", "strong"] and before.loc["i001", "strong_original"]
+
+    def mark(header, rows):
+        next(r for r in rows if r["source_id"] == "inv_vov_2017")["copy_of"] = "a wire story"
+
+    data = edit("sources.csv", mark)
+    after = evidence.row_support("investment", data_dir=data).set_index("key")
+    assert after.loc["i001", "strong"] and not after.loc["i001", "strong_original"]
+    # the summary falls by exactly the core rows that lost their only original strong source
+    lost = sum(int((evidence.row_support(t)["strong_original"]
+                    & ~evidence.row_support(t, data_dir=data)["strong_original"]).sum())
+               for t in evidence.CORE_TABLES)
+    assert lost >= 1
+    assert evidence.core_summary(data_dir=data)["rows_strong_original"] == \
+        evidence.core_summary()["rows_strong_original"] - lost
+    assert evidence.core_summary(data_dir=data)["rows_strong"] == evidence.core_summary()["rows_strong"]
 
 
 def test_a_reclassified_source_changes_the_overview(edit):

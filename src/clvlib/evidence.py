@@ -37,6 +37,15 @@ def _kinds(data_dir) -> dict[str, str]:
     return dict(zip(sources["source_id"].astype(str), sources["kind"].astype(str), strict=True))
 
 
+def _copies(data_dir) -> set[str]:
+    """Ids of the sources read through a copy (``copy_of`` names what they reproduce)."""
+    from clvlib.data import load_sources
+
+    sources = load_sources(data_dir=data_dir)
+    named = sources["copy_of"].astype("string").fillna("").str.strip() != ""
+    return set(sources.loc[named, "source_id"].astype(str))
+
+
 def row_support(table: str, *, data_dir=None) -> pd.DataFrame:
     """Per row of ``table``: its key, the kinds of the sources it cites and its evidence class.
 
@@ -52,13 +61,15 @@ def row_support(table: str, *, data_dir=None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``key`` (the primary key, joined with ``|``), ``source_ids``
         (all ids the row cites, ``;``-separated), ``kinds`` (their kinds, sorted,
-        ``;``-separated), ``strong`` (bool) and ``mirror_blog_only`` (bool).
+        ``;``-separated), ``strong`` (bool), ``mirror_blog_only`` (bool) and
+        ``strong_original`` (bool: a strong source read in the original, not only
+        through a copy such as a wire story carried by another outlet).
 
     Examples
     --------
     >>> s = row_support("investment")
     >>> list(s.columns)
-    ['key', 'source_ids', 'kinds', 'strong', 'mirror_blog_only']
+    ['key', 'source_ids', 'kinds', 'strong', 'mirror_blog_only', 'strong_original']
     >>> bool(s["strong"].any())
     True
     """
@@ -71,6 +82,7 @@ def row_support(table: str, *, data_dir=None) -> pd.DataFrame:
     columns = _source_columns(cat, table)
     key_cols = cat.table(table).primary_key or list(frame.columns[:1])
     kinds = _kinds(data_dir)
+    copies = _copies(data_dir)
     out = []
     for _, row in frame.iterrows():
         ids: list[str] = []
@@ -85,8 +97,10 @@ def row_support(table: str, *, data_dir=None) -> pd.DataFrame:
             "kinds": ";".join(row_kinds),
             "strong": any(k in STRONG_KINDS for k in row_kinds),
             "mirror_blog_only": bool(row_kinds) and all(k in COPY_OR_BLOG_KINDS for k in row_kinds),
+            "strong_original": any(kinds.get(s) in STRONG_KINDS and s not in copies for s in ids),
         })
-    return pd.DataFrame(out, columns=["key", "source_ids", "kinds", "strong", "mirror_blog_only"])
+    return pd.DataFrame(out, columns=["key", "source_ids", "kinds", "strong", "mirror_blog_only",
+                                      "strong_original"])
 
 
 def weak_rows(table: str, *, data_dir=None) -> pd.DataFrame:
@@ -107,7 +121,8 @@ def quality(*, data_dir=None) -> pd.DataFrame:
 
     Columns: ``table``, ``rows``, ``rows_strong``, ``share_strong`` (0 to 1),
     ``rows_mirror_blog_only`` (rows whose every source is a mirror, reposting
-    site or blog) and ``core`` (whether the table is one of :data:`CORE_TABLES`).
+    site or blog), ``rows_strong_original`` (strong without counting copies) and
+    ``core`` (whether the table is one of :data:`CORE_TABLES`).
     The ``sources`` table itself is not listed.
 
     Examples
@@ -133,6 +148,7 @@ def quality(*, data_dir=None) -> pd.DataFrame:
             "rows_strong": strong,
             "share_strong": strong / n if n else float("nan"),
             "rows_mirror_blog_only": int(support["mirror_blog_only"].sum()),
+            "rows_strong_original": int(support["strong_original"].sum()),
             "core": name in CORE_TABLES,
         })
     return pd.DataFrame(rows)
@@ -141,8 +157,9 @@ def quality(*, data_dir=None) -> pd.DataFrame:
 def core_summary(*, data_dir=None) -> dict[str, float | int]:
     """The evidence targets in one place: the core tables taken together.
 
-    Returns ``rows``, ``rows_strong``, ``share_strong`` and
-    ``rows_mirror_blog_only`` summed over :data:`CORE_TABLES`.
+    Returns ``rows``, ``rows_strong``, ``share_strong``, ``rows_mirror_blog_only``,
+    ``rows_strong_original`` and ``share_strong_original`` (strong counting only
+    sources read in the original) over :data:`CORE_TABLES`.
 
     Examples
     --------
@@ -153,8 +170,11 @@ def core_summary(*, data_dir=None) -> dict[str, float | int]:
     q = quality(data_dir=data_dir)
     core = q[q["core"]]
     rows, strong = int(core["rows"].sum()), int(core["rows_strong"].sum())
+    original = int(core["rows_strong_original"].sum())
     return {"rows": rows, "rows_strong": strong, "share_strong": strong / rows if rows else float("nan"),
-            "rows_mirror_blog_only": int(core["rows_mirror_blog_only"].sum())}
+            "rows_mirror_blog_only": int(core["rows_mirror_blog_only"].sum()),
+            "rows_strong_original": original,
+            "share_strong_original": original / rows if rows else float("nan")}
 
 
 def source_kinds(*, data_dir=None) -> pd.DataFrame:

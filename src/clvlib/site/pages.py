@@ -178,7 +178,11 @@ def evidence_overview(data_dir: Path | None = None) -> str:
              f"({core['share_strong']:.1%})** cite at least one official, statistical, legal-text "
              f"or news source; **{core['rows_mirror_blog_only']}** rest only on copies of other "
              "publishers' pages, reposting sites or blogs. Such rows say \"Weak evidence\" in their "
-             "notes, and `clvlib.evidence.weak_rows(table)` lists them.",
+             "notes, and `clvlib.evidence.weak_rows(table)` lists them. Some strong sources were read "
+             "through a copy (a news outlet carrying another's story, the IMF's trade table held in a "
+             "public repository); counting only strong sources read in the original, "
+             f"**{core['rows_strong_original']} rows ({core['share_strong_original']:.1%})** "
+             "are strong.",
              "| table | rows | strong | share | only copies or blogs |",
              "|---|---:|---:|---:|---:|"]
     for r in q.itertuples():
