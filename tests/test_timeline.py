@@ -183,3 +183,22 @@ def test_plot_counts_bars_are_the_yearly_counts():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["diplomacy", "institution"]
     with pytest.raises(ValueError, match="no events"):
         timeline.plot_counts(ev.iloc[0:0])
+
+
+def test_notebook_01_model_answer_states_the_gap_the_data_gives():
+    # the model answer quotes the largest gap between rival datings; a re-dated event must not
+    # leave it stale (it once said 259 days after the constitution was dated to the day)
+    import json
+    import re
+    from pathlib import Path
+
+    import clvlib
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "01_history.ipynb")
+                    .read_text(encoding="utf-8"))
+    answer = next("".join(c["source"]) for c in nb["cells"]
+                  if "Model answer" in "".join(c["source"]) and "days between" in "".join(c["source"]))
+    stated = int(re.search(r"(\d+) days between", answer).group(1))
+    rivals = timeline.spans(timeline.conflicts(clvlib.load("events")))
+    gaps = rivals.groupby("conflict_id")["start"].agg(lambda s: (s.max() - s.min()).days)
+    assert stated == int(gaps.max())
