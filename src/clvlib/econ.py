@@ -229,6 +229,20 @@ def hhi(share: pd.Series) -> float:
     return float((values**2).sum())
 
 
+def _own_side(frame: pd.DataFrame, country: str, partner: str, flow: str,
+              sources: pd.DataFrame | None, value_name: str, count_name: str) -> pd.DataFrame:
+    """``country``'s own full-year reports of ``flow`` with ``partner``, one per year (:func:`pick_one`).
+
+    Columns ``year``, ``value_name`` (US dollars) and ``count_name`` (how many reports there were).
+    """
+    part = frame[(frame["country"] == country) & (frame["partner"] == partner)
+                 & (frame["flow"] == flow) & (frame["reporter"] == country)]
+    part = full_years(pick_one(part, sources)) if len(part) else part.assign(year=[], value_usd=[],
+                                                                              reports=[])
+    return part[["year", "value_usd", "reports"]].rename(
+        columns={"value_usd": value_name, "reports": count_name})
+
+
 def mirror_gap(frame: pd.DataFrame, exporter: str, importer: str,
                sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """Compare what the exporter reports selling with what the importer reports buying.
@@ -249,15 +263,9 @@ def mirror_gap(frame: pd.DataFrame, exporter: str, importer: str,
     >>> mirror_gap(t, "VNM", "KHM")["gap_pct"].round(1).tolist()
     [-20.0]
     """
-    sides = []
-    for country, partner, flow in ((exporter, importer, "exports"), (importer, exporter, "imports")):
-        part = frame[(frame["country"] == country) & (frame["partner"] == partner)
-                     & (frame["flow"] == flow) & (frame["reporter"] == country)]
-        part = full_years(pick_one(part, sources)) if len(part) else part.assign(
-            year=[], value_usd=[], reports=[])
-        sides.append(part[["year", "value_usd", "reports"]].rename(
-            columns={"value_usd": f"{flow}_reported", "reports": f"{flow}_n"}))
-    merged = sides[0].merge(sides[1], on="year")
+    out_side = _own_side(frame, exporter, importer, "exports", sources, "exports_reported", "exports_n")
+    in_side = _own_side(frame, importer, exporter, "imports", sources, "imports_reported", "imports_n")
+    merged = out_side.merge(in_side, on="year")
     merged["gap_usd"] = merged["imports_reported"] - merged["exports_reported"]
     merged["gap_pct"] = 100 * merged["gap_usd"] / merged["exports_reported"]
     return merged.sort_values("year").reset_index(drop=True)
@@ -302,14 +310,8 @@ def compare_sides(frame: pd.DataFrame, a: str, b: str, flow: str = "total",
     >>> compare_sides(t, "VNM", "KHM")[["year", "ratio"]].round(2).values.tolist()
     [[2022.0, 1.72]]
     """
-    sides = []
-    for country, partner in ((a, b), (b, a)):
-        part = frame[(frame["country"] == country) & (frame["partner"] == partner)
-                     & (frame["flow"] == flow) & (frame["reporter"] == country)]
-        part = full_years(pick_one(part, sources)) if len(part) else part.assign(year=[], value_usd=[],
-                                                                                  reports=[])
-        sides.append(part[["year", "value_usd", "reports"]].rename(
-            columns={"value_usd": f"{country}_reports", "reports": f"{country}_n"}))
+    sides = [_own_side(frame, country, partner, flow, sources, f"{country}_reports", f"{country}_n")
+             for country, partner in ((a, b), (b, a))]
     merged = sides[0].merge(sides[1], on="year", how="outer").sort_values("year")
     merged["ratio"] = merged[f"{a}_reports"] / merged[f"{b}_reports"]
     return merged.reset_index(drop=True)

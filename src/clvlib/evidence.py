@@ -30,20 +30,14 @@ CORE_TABLES = ("events", "trade", "investment", "instruments", "project_facts")
 """The tables the evidence targets are set for (at least 95 % strong, none copy-or-blog only)."""
 
 
-def _kinds(data_dir) -> dict[str, str]:
+def _kinds_and_copies(data_dir) -> tuple[dict[str, str], set[str]]:
+    """Each source's kind, and the ids of the sources read through a copy (``copy_of`` set)."""
     from clvlib.data import load_sources
 
     sources = load_sources(data_dir=data_dir)
-    return dict(zip(sources["source_id"].astype(str), sources["kind"].astype(str), strict=True))
-
-
-def _copies(data_dir) -> set[str]:
-    """Ids of the sources read through a copy (``copy_of`` names what they reproduce)."""
-    from clvlib.data import load_sources
-
-    sources = load_sources(data_dir=data_dir)
+    ids = sources["source_id"].astype(str)
     named = sources["copy_of"].astype("string").fillna("").str.strip() != ""
-    return set(sources.loc[named, "source_id"].astype(str))
+    return dict(zip(ids, sources["kind"].astype(str), strict=True)), set(ids[named])
 
 
 def row_support(table: str, *, data_dir=None) -> pd.DataFrame:
@@ -81,8 +75,7 @@ def row_support(table: str, *, data_dir=None) -> pd.DataFrame:
     frame = cat.read(table)
     columns = _source_columns(cat, table)
     key_cols = cat.table(table).primary_key or list(frame.columns[:1])
-    kinds = _kinds(data_dir)
-    copies = _copies(data_dir)
+    kinds, copies = _kinds_and_copies(data_dir)
     out = []
     for _, row in frame.iterrows():
         ids: list[str] = []
@@ -154,12 +147,13 @@ def quality(*, data_dir=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def core_summary(*, data_dir=None) -> dict[str, float | int]:
+def core_summary(*, data_dir=None, table: pd.DataFrame | None = None) -> dict[str, float | int]:
     """The evidence targets in one place: the core tables taken together.
 
     Returns ``rows``, ``rows_strong``, ``share_strong``, ``rows_mirror_blog_only``,
     ``rows_strong_original`` and ``share_strong_original`` (strong counting only
-    sources read in the original) over :data:`CORE_TABLES`.
+    sources read in the original) over :data:`CORE_TABLES`. ``table`` is a
+    :func:`quality` result already at hand (it is computed otherwise).
 
     Examples
     --------
@@ -167,7 +161,7 @@ def core_summary(*, data_dir=None) -> dict[str, float | int]:
     >>> s["rows_strong"] <= s["rows"] and 0 <= s["share_strong"] <= 1
     True
     """
-    q = quality(data_dir=data_dir)
+    q = quality(data_dir=data_dir) if table is None else table
     core = q[q["core"]]
     rows, strong = int(core["rows"].sum()), int(core["rows_strong"].sum())
     original = int(core["rows_strong_original"].sum())

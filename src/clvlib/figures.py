@@ -482,14 +482,15 @@ def _clip_extent(text: Any) -> Any:
     return path.get_fully_transformed_path().get_extents()
 
 
-def _box_extent(t: Any, renderer: Any) -> tuple[Any] | None:
-    """The outlined box drawn around a text; None when it has none (or only a plain background)."""
+def _room(t: Any, glyphs: Any, renderer: Any) -> Any:
+    """The room a text takes: its outlined box (a lettered circle) when it has one, else its glyphs.
+
+    A plain background box does not count: a label's background may touch its neighbour's.
+    """
     patch = t.get_bbox_patch()
-    if patch is None or not patch.get_visible() or not t.get_text().strip():
-        return None
-    if not (patch.get_linewidth() > 0 and patch.get_edgecolor()[3] > 0):
-        return None
-    return (patch.get_window_extent(renderer),)
+    outlined = (patch is not None and patch.get_visible() and t.get_text().strip()
+                and patch.get_linewidth() > 0 and patch.get_edgecolor()[3] > 0)
+    return patch.get_window_extent(renderer) if outlined else glyphs
 
 
 def _overlap(a: Any, b: Any, tol: float = 1.0) -> bool:
@@ -585,8 +586,7 @@ def check(fig: Any, *, min_pt: float = MIN_FONT_PT) -> list[str]:
 
     # the text itself, not an annotation's arrow
     boxes = {id(t): Text.get_window_extent(t, renderer) for t in texts}
-    # the outlined box drawn around a text (a lettered circle), when it has one
-    frames = {id(t): _box_extent(t, renderer) for t in texts}
+    rooms = {id(t): _room(t, boxes[id(t)], renderer) for t in texts}
     for t in texts:
         box = boxes[id(t)]
         size = t.get_fontsize() * scale
@@ -602,13 +602,7 @@ def check(fig: Any, *, min_pt: float = MIN_FONT_PT) -> list[str]:
                 problems.append(f"text {_label(t)} is cut by its axes")
     for i, a in enumerate(texts):
         for b in texts[i + 1:]:
-            fa, fb = frames[id(a)], frames[id(b)]
-            if _overlap(boxes[id(a)], boxes[id(b)]) \
-                    or (fa is not None and _overlap(fa[0], boxes[id(b)])) \
-                    or (fb is not None and _overlap(fb[0], boxes[id(a)])) \
-                    or (fa is not None and fb is not None and _overlap(fa[0], fb[0])):
-                # glyphs on glyphs, an outlined box (a lettered circle) over the other's glyphs,
-                # or two outlines crossing; a label's plain background may touch its neighbour's
+            if _overlap(rooms[id(a)], rooms[id(b)]):
                 problems.append(f"texts {_label(a)} and {_label(b)} overlap")
     # covered by an inset axes or a legend box the text is not part of
     covers = []

@@ -367,11 +367,12 @@ def plot_exit_route(route: Route, actual: dict[str, str] | pd.DataFrame | None =
                 ax.axvline(first, color="0.35", linestyle="--", linewidth=1, zorder=1)
             else:               # a month or a year: the span it covers, shaded
                 ax.axvspan(first, last + pd.Timedelta(days=1), color="0.5", alpha=0.15, lw=0, zorder=1)
-            x = mdates.date2num(first + (last - first) / 2)
+            mid = first + (last - first) / 2
+            x = mdates.date2num(mid)
             free = [h for h, seen in last_x.items() if seen is None or x - seen >= min_gap]
             height = free[0] if free else min(last_x, key=lambda h: last_x[h])
             last_x[height] = x
-            ax.text(first + (last - first) / 2, height, letter, ha="center", va="center", fontsize=11,
+            ax.text(mid, height, letter, ha="center", va="center", fontsize=11,
                     fontweight="bold",
                     bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "0.35"}, gid="actual-mark")
         # the key: steps on the left, events and missing facts on the right

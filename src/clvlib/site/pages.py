@@ -169,8 +169,8 @@ def evidence_overview(data_dir: Path | None = None) -> str:
     """
     from clvlib import evidence
 
-    core = evidence.core_summary(data_dir=data_dir)
     q = evidence.quality(data_dir=data_dir)
+    core = evidence.core_summary(table=q)
     kinds = evidence.source_kinds(data_dir=data_dir)
     names = ", ".join(f"`{t}`" for t in evidence.CORE_TABLES)
     lines = ["## Evidence quality at a glance",
