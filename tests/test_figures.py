@@ -431,3 +431,19 @@ def test_check_finds_a_data_point_under_the_legend():
     ax.get_legend().remove()
     ax.legend(loc="lower right")
     assert not [p for p in figures.check(fig) if "legend covers" in p]
+
+
+def test_fonts_installed_after_matplotlib_listed_them_are_found(monkeypatch):
+    # matplotlib keeps its font list in a cache; fonts installed later (make fonts) are not in it.
+    # A list without the Noto fonts stands in for that stale cache.
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    stale = [f for f in manager.ttflist if not f.name.startswith("Noto Sans")]
+    assert len(stale) < len(manager.ttflist), "the test needs the Noto fonts installed"
+    monkeypatch.setattr(manager, "ttflist", stale)
+    manager._findfont_cached.cache_clear()
+    figures._refresh_fonts.cache_clear()
+    figures._style_charset.cache_clear()
+    assert figures.drawable("ស្ទឹងត្រែង") and figures.drawable("ອັດຕະປື")
+    assert any(f.name == "Noto Sans Khmer" for f in manager.ttflist)

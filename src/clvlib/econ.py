@@ -140,6 +140,63 @@ def pick_one(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.Dat
     return best.sort_values("_row").drop(columns=order).reset_index(drop=True)
 
 
+_OTHER_FLOW = {"exports": "imports", "imports": "exports"}
+
+
+def derive_flows(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Add the full-year flows that no row states but the same reporter's total implies.
+
+    Where one reporter gives a full calendar year's two-way ``total`` with a partner
+    and one of its flows but not the other, the other is the total minus the one
+    (exports = total − imports, and the reverse). Each input is chosen by
+    :func:`pick_one` first. A derived row is never added where any row of that
+    flow exists, nor where the result would not be positive. Derived rows carry
+    ``derived`` True, a ``trade_id`` naming their inputs (``"t041-t129"``), the
+    value in US dollars (``value_usd``; ``unit`` "USD million"), both inputs'
+    ``source_ids`` and a note; every other row gets ``derived`` False.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"trade_id": ["a1", "a2"], "country": ["KHM"] * 2,
+    ...     "partner": ["USA"] * 2, "flow": ["total", "exports"], "period_start": ["2022"] * 2,
+    ...     "period_end": ["2022"] * 2, "reporter": ["KHM"] * 2, "value": [9.281, 8.969],
+    ...     "unit": ["USD billion"] * 2, "source_ids": ["s1", "s2"]})
+    >>> d = derive_flows(t)
+    >>> d.loc[d["derived"], ["trade_id", "flow", "value", "source_ids"]].values.tolist()
+    [['a1-a2', 'imports', 312.0, 's1;s2']]
+    """
+    out = to_usd(frame).assign(derived=False)
+    whole = full_years(out)
+    if whole.empty:
+        return out
+    picked = full_years(pick_one(whole.drop(columns=["year"]), sources))
+    stated = set(zip(whole["country"], whole["partner"], whole["flow"], whole["year"], strict=True))
+    added = []
+    for (country, partner, year), group in picked.groupby(["country", "partner", "year"],
+                                                          observed=True, sort=False):
+        by_flow = {row["flow"]: row for _, row in group.iterrows()}
+        if "total" not in by_flow:
+            continue
+        for flow, other in _OTHER_FLOW.items():
+            if (country, partner, flow, year) in stated or other not in by_flow:
+                continue
+            whole_row, part = by_flow["total"], by_flow[other]
+            value = float(whole_row["value_usd"]) - float(part["value_usd"])
+            if whole_row["reporter"] != part["reporter"] or value <= 0:
+                continue
+            ids = [str(r.get("trade_id", "?")) for r in (whole_row, part)]
+            record = whole_row.drop(labels=["year"]).to_dict()
+            record.update(trade_id="-".join(ids), flow=flow, value=round(value / 1e6, 6),
+                          unit="USD million", value_usd=value, derived=True, preliminary=None,
+                          source_ids=";".join(dict.fromkeys(
+                              s for r in (whole_row, part) for s in split_list(r.get("source_ids")))),
+                          notes=f"Derived: the two-way total ({ids[0]}) minus {other} ({ids[1]}).")
+            added.append(record)
+    if not added:
+        return out
+    return pd.concat([out, pd.DataFrame(added)], ignore_index=True)
+
+
 def _check_one_per_key(frame: pd.DataFrame, key: list[str]) -> None:
     dup = frame.duplicated(subset=key, keep=False)
     if dup.any():
@@ -384,7 +441,7 @@ MAIN_PARTNERS = ("USA", "CHN", "VNM", "JPN", "THA", "EUU")
 
 def concentration(frame: pd.DataFrame, *, country: str = "KHM", flow: str = "exports",
                   partners: tuple[str, ...] | list[str] = MAIN_PARTNERS,
-                  sources: pd.DataFrame | None = None) -> pd.DataFrame:
+                  sources: pd.DataFrame | None = None, derive: bool = True) -> pd.DataFrame:
     """Partner shares and a concentration index per year, from the country's own statistics.
 
     Only full calendar years and rows whose ``reporter`` is ``country`` are used (one
@@ -396,6 +453,9 @@ def concentration(frame: pd.DataFrame, *, country: str = "KHM", flow: str = "exp
     the partner set is fixed. It is computed only when the total and *every* named
     partner are reported for the year (``complete``); other years keep their known
     shares and an empty index, so gaps stay visible.
+    With ``derive`` (the default), a flow that no row states but the same statistics'
+    two-way total and other flow imply is used (:func:`derive_flows`); ``derived``
+    names the partners so computed.
 
     Parameters
     ----------
@@ -407,12 +467,15 @@ def concentration(frame: pd.DataFrame, *, country: str = "KHM", flow: str = "exp
         The fixed partner set.
     sources : pandas.DataFrame, optional
         The ``sources`` table, so that :func:`pick_one` can prefer source kinds.
+    derive : bool
+        Fill a missing flow from the total and the other flow (:func:`derive_flows`).
 
     Returns
     -------
     pandas.DataFrame
         One row per year with ``total_usd``, ``share_<partner>`` for each partner,
-        ``partners_found``, ``complete``, ``hhi_named`` and ``source_ids``.
+        ``partners_found``, ``complete``, ``hhi_named``, ``derived`` (the partners
+        whose figure is derived, ``;``-separated) and ``source_ids``.
 
     Examples
     --------
@@ -425,9 +488,11 @@ def concentration(frame: pd.DataFrame, *, country: str = "KHM", flow: str = "exp
     [[2022, 0.5, 0.1, True, 0.26], [2023, 0.5, nan, False, nan]]
     """
     partners = list(partners)
-    rows = frame[(frame["country"] == country) & (frame["flow"] == flow)
-                 & (frame["reporter"] == country)
+    rows = frame[(frame["country"] == country) & (frame["reporter"] == country)
                  & frame["partner"].isin(partners + ["WLD"])]
+    if derive and not rows.empty:
+        rows = derive_flows(rows, sources)
+    rows = rows[rows["flow"] == flow]
     if not rows.empty:
         rows = full_years(rows)
     if rows.empty:
@@ -453,6 +518,8 @@ def concentration(frame: pd.DataFrame, *, country: str = "KHM", flow: str = "exp
                                if record["complete"] else float("nan"))
         ids = dict.fromkeys(sid for cell in group.get("source_ids", pd.Series(dtype=str))
                             for sid in split_list(cell))
+        made = named[named["derived"].astype(bool)] if "derived" in named else named[:0]
+        record["derived"] = ";".join(made["partner"].astype(str))
         record["source_ids"] = ";".join(ids)
         out.append(record)
     return pd.DataFrame(out)
@@ -461,19 +528,22 @@ def concentration(frame: pd.DataFrame, *, country: str = "KHM", flow: str = "exp
 def coverage(frame: pd.DataFrame, *, country: str = "KHM",
              flows: tuple[str, ...] | list[str] = ("exports", "imports"),
              partners: tuple[str, ...] | list[str] = MAIN_PARTNERS + ("ASEAN", "WLD"),
-             years: range = range(2015, 2025)) -> pd.DataFrame:
+             years: range = range(2015, 2025), derive: bool = True,
+             sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """Which partner-years the country's own full-year statistics cover, flow by flow.
 
     A year counts for a partner when the table holds a full calendar-year figure
     of that flow, reported by ``country`` itself (the rows :func:`concentration`
-    uses). A year counts for the ``"all flows"`` rows only when every flow in
-    ``flows`` is covered.
+    uses), or, with ``derive``, when the same statistics' total and other flow
+    imply it (:func:`derive_flows`; needs ``value`` and ``unit``). A year counts
+    for the ``"all flows"`` rows only when every flow in ``flows`` is covered.
 
     Returns
     -------
     pandas.DataFrame
-        Rows indexed by (``flow``, ``partner``); one boolean column per year and
-        ``years_covered``, the number of those years covered.
+        Rows indexed by (``flow``, ``partner``); one boolean column per year,
+        ``years_covered``, the number of those years covered, and ``years_derived``,
+        how many of them rest on a derived figure.
 
     Examples
     --------
@@ -486,17 +556,26 @@ def coverage(frame: pd.DataFrame, *, country: str = "KHM",
     (True, False, 1)
     """
     own = frame[(frame["country"] == country) & (frame["reporter"] == country)
-                & frame["partner"].isin(list(partners)) & frame["flow"].isin(list(flows))]
+                & frame["partner"].isin(list(partners))]
+    if derive and len(own) and {"value", "unit"} <= set(own.columns):
+        own = derive_flows(own, sources)
+    own = own[own["flow"].isin(list(flows))]
     own = full_years(own) if len(own) else own.assign(year=pd.Series(dtype="int64"))
-    have = set(zip(own["flow"], own["partner"], own["year"].astype(int), strict=True))
-    table = {}
+    keys = list(zip(own["flow"], own["partner"], own["year"].astype(int), strict=True))
+    have = set(keys)
+    made = {k for k, d in zip(keys, own.get("derived", [False] * len(own)), strict=True) if d}
+    table, derived = {}, {}
     for flow in [*flows, "all flows"]:
         for partner in partners:
             wanted = flows if flow == "all flows" else [flow]
             table[(flow, partner)] = {y: all((f, partner, y) in have for f in wanted) for y in years}
+            derived[(flow, partner)] = sum(table[(flow, partner)][y]
+                                           and any((f, partner, y) in made for f in wanted)
+                                           for y in years)
     out = pd.DataFrame.from_dict(table, orient="index")
     out.index = pd.MultiIndex.from_tuples(out.index, names=["flow", "partner"])
     out["years_covered"] = out[list(years)].sum(axis=1).astype(int)
+    out["years_derived"] = [int(derived[k]) for k in out.index]
     return out
 
 

@@ -93,8 +93,37 @@ def style() -> Iterator[None]:
     """
     import matplotlib.pyplot as plt
 
+    _refresh_fonts()
     with plt.style.context(STYLE):
         yield
+
+
+@cache
+def _refresh_fonts() -> None:
+    """Let matplotlib see the style's fonts when they were installed after it cached its font list.
+
+    matplotlib lists the system's fonts once and keeps the list in its cache folder, so fonts
+    installed later (``make fonts``) stay invisible and every Khmer or Lao glyph is missing.
+    When one of the style's families is unknown, the system fonts not yet listed are added
+    (once per process).
+    """
+    from matplotlib import font_manager, rc_params_from_file
+
+    manager = font_manager.fontManager
+    families = rc_params_from_file(STYLE, use_default_template=False)["font.family"]
+    if set(families) <= {f.name for f in manager.ttflist}:
+        return
+    listed = {f.fname for f in manager.ttflist}
+    for path in font_manager.findSystemFonts():
+        if path not in listed:
+            try:
+                manager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # an unreadable file is skipped
+                continue
+    stale = getattr(manager, "_findfont_cached", None)  # lookups that failed before the refresh
+    if stale is not None and hasattr(stale, "cache_clear"):
+        stale.cache_clear()
+    _style_charset.cache_clear()
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float] = SLIDE,
@@ -222,6 +251,7 @@ def _style_charset() -> frozenset[int] | None:
     """The code points the style's fonts can draw (``None`` when none of them is installed)."""
     from matplotlib import font_manager, ft2font, rc_params_from_file
 
+    _refresh_fonts()
     codes: set[int] = set()
     for family in rc_params_from_file(STYLE, use_default_template=False)["font.family"]:
         try:
