@@ -185,7 +185,7 @@ def derive_flows(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd
             if whole_row["reporter"] != part["reporter"] or value <= 0:
                 continue
             ids = [str(r.get("trade_id", "?")) for r in (whole_row, part)]
-            record = whole_row.drop(labels=["year"]).to_dict()
+            record = whole_row.drop(labels=["year", "reports", "low", "high"]).to_dict()
             record.update(trade_id="-".join(ids), flow=flow, value=round(value / 1e6, 6),
                           unit="USD million", value_usd=value, derived=True, preliminary=None,
                           source_ids=";".join(dict.fromkeys(
