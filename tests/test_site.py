@@ -304,3 +304,12 @@ def test_gallery_shows_every_notebook_figure_with_downloads_and_folded_sources(b
     unfolded = re.sub(r"<details\b.*?</details>", "", page, flags=re.DOTALL)
     assert 'class="clv-source"' not in unfolded
     assert page.count('<details class="clv-sources">') == calls
+
+
+def test_tables_on_the_pages_show_no_scientific_notation(built_site):
+    # a reader of a rendered table (or a teacher's slide) should see 8.58, not 8.577724e+09
+    cell = re.compile(r"<t[dh][^>]*>([^<]*)</t[dh]>")
+    sci = re.compile(r"\d\.?\d*e[+-]\d{2}\b", re.IGNORECASE)
+    found = {page.name: hits for page in sorted(built_site.glob("*.html"))
+             if (hits := [c for c in cell.findall(page.read_text(encoding="utf-8")) if sci.search(c)])}
+    assert not found, {name: hits[:3] for name, hits in found.items()}
