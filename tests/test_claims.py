@@ -53,6 +53,20 @@ def test_summary_counts_every_claim_once():
     assert list(s.columns) == list(claims.VERDICTS)
 
 
+def test_summary_has_one_group_per_reference_article():
+    # five claims also cite the Asia Times original of ref_opinion_smart_hedging: they were a
+    # group of their own ("h7_asiatimes_smart_hedging;ref_opinion_smart_hedging") in the table
+    table = clvlib.load("claims")
+    s = claims.summary()
+    articles = set(s.index.get_level_values("article"))
+    refs = {i for cell in table["source_ids"] for i in cell.split(";") if i.startswith("ref_")}
+    assert articles == refs
+    by_article = s.sum(axis=1).groupby(level="article").sum()
+    opinion = table["source_ids"].str.contains("ref_opinion_smart_hedging")
+    assert int(by_article["ref_opinion_smart_hedging"]) == int(opinion.sum())
+    assert s.index.is_unique
+
+
 def test_a_reference_to_a_missing_row_is_refused(edit):
     def change(header, rows):
         rows[0]["evidence"] = "events:no_such_event;trade:t001"

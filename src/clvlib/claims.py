@@ -85,8 +85,36 @@ def evidence(claim_id: str, *, claims: pd.DataFrame | None = None) -> Evidence:
     return Evidence(row, rows, bibliography(load("sources"), ids))
 
 
+ARTICLE_PREFIX = "ref_"
+"""Source ids of the reference articles the claims come from (``ref_...`` in ``sources.csv``)."""
+
+
+def article(claims: pd.DataFrame) -> pd.Series:
+    """The reference article of each claim: the ``ref_`` source among its ``source_ids``.
+
+    A claim may also cite the article's original or another page that reports it (for
+    example ``h7_asiatimes_smart_hedging;ref_opinion_smart_hedging``); it still belongs to
+    one article. A claim citing no ``ref_`` source keeps its first source id.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"source_ids": ["h7_x;ref_a", "ref_a", "ref_b", "other"]})
+    >>> article(t).tolist()
+    ['ref_a', 'ref_a', 'ref_b', 'other']
+    """
+    def one(cell: Any) -> str:
+        ids = split_list(cell)
+        refs = [i for i in ids if i.startswith(ARTICLE_PREFIX)]
+        return (refs or ids or [""])[0]
+
+    return claims["source_ids"].map(one).astype(str).rename("article")
+
+
 def summary(*, claims: pd.DataFrame | None = None) -> pd.DataFrame:
     """Verdicts counted by article and topic (a row per article and topic, a column per verdict).
+
+    The article is the claim's reference article (:func:`article`), so a claim that also
+    cites the article's original is counted with the others from that article.
 
     Examples
     --------
@@ -97,7 +125,7 @@ def summary(*, claims: pd.DataFrame | None = None) -> pd.DataFrame:
     from clvlib.data import load
 
     claims = claims if claims is not None else load("claims")
-    table = pd.crosstab([claims["source_ids"].astype(str), claims["topic"].astype(str)],
+    table = pd.crosstab([article(claims), claims["topic"].astype(str)],
                         claims["verdict"].astype(str))
     for verdict in VERDICTS:
         if verdict not in table.columns:
