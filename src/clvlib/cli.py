@@ -12,6 +12,7 @@ Examples
     clvlib cite --kit
     clvlib notebooks ~/clv-notebooks      # a copy of the notebook series to work in
     clvlib validate
+    clvlib sample --seed 20261212          # 40 rows at random, to check against their sources
     clvlib build --out _build
     clvlib build --out _build --student
     clvlib student --out _build/student
@@ -56,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="first rewrite data/manifest.json (sha256 and rows of each CSV) from the files")
     p.add_argument("--no-frictionless", action="store_true",
                    help="project rules only (skip the slower frictionless pass)")
+    p = sub.add_parser("sample", help="draw rows at random (reproducibly) to audit against their sources")
+    p.add_argument("--seed", type=int, required=True, help="the seed; report it with the audit")
+    p.add_argument("--n", type=int, default=40, help="how many rows (default 40)")
+    p.add_argument("--core", action="store_true",
+                   help="only the core tables (events, trade, investment, instruments, project_facts)")
     p = sub.add_parser("build", help="build the offline site (teacher edition, or --student)")
     p.add_argument("--out", type=Path, default=Path("_build"),
                    help="build folder: the site goes to OUT/site/ (OUT/site-student/ with --student)")
@@ -130,6 +136,12 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                 return _update_manifest(report, args.data_dir)
             print(report)
             return 0 if report.ok else 1
+        elif args.command == "sample":
+            from clvlib import audit
+
+            drawn = audit.sample(args.n, seed=args.seed, core=args.core, data_dir=args.data_dir)
+            with pd.option_context("display.width", 200, "display.max_colwidth", 80):
+                print(drawn.to_string(index=False))
         elif args.command == "build":
             from clvlib import site
 
