@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -222,3 +223,24 @@ def test_no_two_sources_share_an_address_unless_they_are_different_texts():
     allowed = {frozenset(reference), frozenset({"pycountry_26_2_16", "h13_isocodes_lo"})}
     shared = [sorted(ids) for ids in by_url.values() if len(ids) > 1 and frozenset(ids) not in allowed]
     assert not shared, f"source rows with the same address (merge them): {shared}"
+
+
+def test_notes_name_rows_that_exist_unless_they_say_the_row_was_folded():
+    # a folded row (t092 into t623) left "Close to t092" behind in a note: a reader could not
+    # find t092; a note may still name a folded row when it says so ("was row t092")
+    pattern = re.compile(r"\b([tif]\d{3}|c\d{2})\b")
+    folded = re.compile(r"(?:was|were|first the) row ([tif]\d{3})")
+    ids = set()
+    for name in ("trade", "investment", "project_facts", "claims"):
+        ids |= set(clvlib.load(name).iloc[:, 0].astype(str))
+    stale = []
+    for name in clvlib.datasets()["name"]:
+        frame = clvlib.load(name)
+        for column in ("notes", "summary", "reason", "explanation"):
+            if column not in frame.columns:
+                continue
+            for key, text in zip(frame.iloc[:, 0], frame[column].fillna(""), strict=True):
+                said_folded = folded.findall(str(text))
+                stale += [(name, key, i) for i in sorted(set(pattern.findall(str(text))) - ids)
+                          if pattern.findall(str(text)).count(i) > said_folded.count(i)]
+    assert not stale, stale
