@@ -53,15 +53,17 @@ def test_core_draws_only_from_the_core_tables():
         clvlib.evidence.core_summary()["rows"])
 
 
-def test_a_row_without_sources_is_not_drawn(edit):
+def test_a_row_without_its_sources_is_refused_not_drawn_or_skipped(edit):
+    # every sampled table requires source_ids: a row without them is broken data, and the
+    # sample names it (file, row, column) rather than quietly leaving it out
     def change(header, rows):
         rows[0]["source_ids"] = ""
 
     data = edit("events.csv", change)
-    first = next(csv.DictReader(open(data / "events.csv", encoding="utf-8")))["event_id"]
-    keys = {k for t, k, _ in audit.population(data_dir=data) if t == "events"}
-    assert first not in keys
-    assert len(keys) == len(clvlib.load("events")) - 1
+    with pytest.raises(clvlib.DataError) as excinfo:
+        audit.population(data_dir=data)
+    (problem,) = excinfo.value.problems
+    assert (problem.file, problem.row, problem.column) == ("events.csv", 2, "source_ids")
 
 
 @pytest.mark.parametrize("n", [0, 100_000])

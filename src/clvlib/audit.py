@@ -13,14 +13,12 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import random
 
 import pandas as pd
 
 from clvlib.errors import ClvlibError
 from clvlib.evidence import CORE_TABLES
-from clvlib.values import split_list
 
 NOT_SAMPLED = ("sources", "glossary", "claims", "eras")
 """Tables left out of the samples: the bibliography itself, and the kit's own text
@@ -31,8 +29,8 @@ def population(*, core: bool = False, data_dir=None) -> list[tuple[str, str, str
     """Every row that cites at least one source, as ``(table, key, source_ids)``.
 
     Tables come in the order of ``datapackage.json``, rows in file order; the key is the
-    primary key joined with ``|``, ``source_ids`` every id the row cites (all its
-    columns that refer to ``sources``), ``;``-separated.
+    primary key joined with ``|``, ``source_ids`` every id the row cites, ``;``-separated
+    (both as :func:`clvlib.evidence.row_support` gives them).
 
     Parameters
     ----------
@@ -48,21 +46,16 @@ def population(*, core: bool = False, data_dir=None) -> list[tuple[str, str, str
     ...                                     "project_facts"}
     True
     """
-    from clvlib.data import _catalog, _source_columns
+    from clvlib.data import _catalog
+    from clvlib.evidence import row_support
 
-    catalog = _catalog(data_dir)
     out: list[tuple[str, str, str]] = []
-    for name in catalog.names:
+    for name in _catalog(data_dir).names:
         if name in NOT_SAMPLED or (core and name not in CORE_TABLES):
             continue
-        table = catalog.table(name)
-        columns = _source_columns(catalog, name)
-        with open(table.path, encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                ids = [i for c in columns for i in split_list(row.get(c))]
-                if ids:
-                    key = "|".join(row[k] for k in table.primary_key)
-                    out.append((name, key, ";".join(dict.fromkeys(ids))))
+        support = row_support(name, data_dir=data_dir)
+        out += [(name, key, ids) for key, ids in zip(support["key"], support["source_ids"], strict=True)
+                if ids]
     return out
 
 
